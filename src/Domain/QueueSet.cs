@@ -1,0 +1,73 @@
+using NodaTime;
+using Spartan.Domain.Events;
+
+namespace Spartan.Domain;
+
+/// <summary>Every queue of a node: decides which events an operation produces, and applies events,
+/// routing those that concern two queues (dead-letter moves) to both.</summary>
+/// <remarks>Decide methods emit events through <see cref="Emit"/>, which applies each at once, so later
+/// decisions in the same batch see earlier effects. Replay calls <see cref="Apply"/> alone. Not thread-safe:
+/// the commit loop owns it.</remarks>
+public sealed partial class QueueSet
+{
+    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
+    private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+
+    public QueueSet(IEnumerable<QueueDefinition> definitions)
+    {
+        foreach (var definition in definitions) _queues.Add(definition.Name, new Queue(definition));
+    }
+
+    /// <summary>Queues in declaration order (plus any met only in replayed events).</summary>
+    public IEnumerable<Queue> Queues => _queues.Values;
+
+    public bool Contains(string name) => _queues.ContainsKey(name);
+
+    public Queue this[string name] => _queues.TryGetValue(name, out var queue)
+        ? queue
+        : throw new KeyNotFoundException($"Queue {name} is not declared.");
+
+    /// <summary>Folds one event into the state.</summary>
+    public void Apply(QueueEvent e)
+    {
+        var queue = ForReplay(e.Queue);
+        switch (e)
+        {
+            case MessagePushed pushed: queue.ApplyPushed(pushed); break;
+            case MessageReserved reserved: queue.ApplyReserved(reserved); break;
+            case MessageRequeued requeued: queue.ApplyRequeued(requeued); break;
+            case ReservationExpired expired: queue.ApplyExpired(expired); break;
+            case ReservationTouched touched: queue.ApplyTouched(touched); break;
+            case MessageDeleted or MessageCollected: queue.ApplyRemoved((MessageEvent)e); break;
+            case MessageDeadLettered moved: ApplyDeadLettered(queue, moved); break;
+            case QueueCleared cleared: queue.ApplyCleared(cleared); break;
+            default: throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e));
+        }
+    }
+
+    private void ApplyDeadLettered(Queue source, MessageDeadLettered e)
+    {
+        var message = source.ApplyRemoved(e);
+        var attributes = new Dictionary<string, string>(message.Attributes.Count + 2, StringComparer.Ordinal);
+        foreach (var (key, value) in message.Attributes)
+            if (!DeadLetterAttributes.IsReserved(key)) attributes[key] = value;
+        attributes[DeadLetterAttributes.From] = source.Name;
+        attributes[DeadLetterAttributes.Reason] = e.Reason.WireName();
+        ForReplay(e.Target).ApplyArrival(message, e.At, attributes, e.MaxTries, e.Timeout, e.Delay);
+    }
+
+    // A queue met in the log but no longer declared keeps its messages rather than failing replay.
+    private Queue ForReplay(string name)
+    {
+        if (_queues.TryGetValue(name, out var queue)) return queue;
+        queue = new Queue(QueueDefinition.WithDefaults(name));
+        _queues.Add(name, queue);
+        return queue;
+    }
+
+    private void Emit(QueueEvent e, List<QueueEvent> events)
+    {
+        Apply(e);
+        events.Add(e);
+    }
+}
