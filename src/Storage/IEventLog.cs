@@ -1,0 +1,29 @@
+using Spartan.Domain.Events;
+
+namespace Spartan.Storage;
+
+/// <summary>An event with its global sequence number (SPEC §6): the unit the log stores and replicas tail.</summary>
+public readonly record struct SequencedEvent(long Sequence, QueueEvent Event);
+
+/// <summary>Where committed events go. The commit loop calls <see cref="AppendAsync"/> once per batch and
+/// answers no client of that batch before it returns, so an implementation decides what a 200 promises.</summary>
+public interface IEventLog
+{
+    /// <summary>The highest sequence number already stored, or 0 for an empty log.</summary>
+    long LastSequence { get; }
+
+    /// <summary>Stores one batch, in order, as one write (group commit). Throws when the store failed.</summary>
+    ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken);
+}
+
+/// <summary>The log of in-memory mode (no <c>[persistence]</c>): events are numbered but not kept.</summary>
+public sealed class TransientEventLog : IEventLog
+{
+    public long LastSequence { get; private set; }
+
+    public ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count > 0) LastSequence = batch[^1].Sequence;
+        return ValueTask.CompletedTask;
+    }
+}
