@@ -1,0 +1,280 @@
+using System.Collections.Frozen;
+using System.Collections.ObjectModel;
+using Tomlyn;
+using Tomlyn.Model;
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+
+namespace Spartan.Api.Configuration;
+
+/// <summary>Reads and validates <c>Spartan.toml</c> (SPEC §4); every problem is a <see cref="ConfigException"/>.</summary>
+public static class ConfigLoader
+{
+    private const string QueueNamesWhat = "a non-empty array of queue names";
+
+    /// <summary>Reads the file at <paramref name="path"/> and validates it.</summary>
+    public static SpartanConfig Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string file;
+        try
+        {
+            file = Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ConfigException($"{ConfigRules.Quote(path)}: not a valid configuration file path", e);
+        }
+
+        if (Directory.Exists(file))
+        {
+            throw new ConfigException($"{file}: is a folder, not a configuration file");
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new ConfigException($"{file}: configuration file not found (create one with `spartan init`)");
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{file}: cannot read the configuration file: {e.Message}", e);
+        }
+
+        return Parse(text, file);
+    }
+
+    /// <summary>
+    /// Validates TOML <paramref name="text"/>; <paramref name="path"/> names the file in messages
+    /// and is the base of a relative <c>persistence.path</c>.
+    /// </summary>
+    public static SpartanConfig Parse(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string file = Path.GetFullPath(path);
+        var root = new ConfigTable(ReadToml(text, file), string.Empty, file);
+        root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication");
+
+        IReadOnlyList<string> queues = ReadQueues(root);
+        FrozenSet<string> declared = queues.ToFrozenSet(StringComparer.Ordinal);
+        int bodySize = root.PositiveInt("body_size", ConfigRules.DefaultBodySize, ConfigRules.MaxBodySize);
+        int gcTimer = root.PositiveInt("gc_timer", ConfigRules.DefaultGcTimer, ConfigRules.MaxTimerSeconds);
+        PersistenceConfig? persistence = root.OptionalTable("persistence") is { } p ? ReadPersistence(p) : null;
+        IReadOnlyDictionary<string, QueueSettingsConfig> settings = ReadQueueSettings(root, declared);
+        IReadOnlyList<AccessKeyConfig> accessKeys = ReadAccessKeys(root, declared);
+        ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r) : null;
+
+        return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication);
+    }
+
+    private static TomlTable ReadToml(string text, string file)
+    {
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
+        }
+
+        var options = new TomlSerializerOptions
+        {
+            SourceName = file,
+            DuplicateKeyHandling = TomlDuplicateKeyHandling.Error,
+        };
+        try
+        {
+            // The syntax pass reports what the model pass tolerates (a key or table defined twice).
+            DocumentSyntax document = SyntaxParser.Parse(text, options, file, validate: true);
+            foreach (DiagnosticMessage diagnostic in document.Diagnostics)
+            {
+                if (diagnostic.Kind == DiagnosticMessageKind.Error)
+                {
+                    throw SyntaxError(file, diagnostic.Span.Start.Line + 1, diagnostic.Span.Start.Column + 1, diagnostic.Message);
+                }
+            }
+
+            return TomlSerializer.Deserialize<TomlTable>(text, options) ?? [];
+        }
+        catch (TomlException e)
+        {
+            string message = e.Diagnostics is { Count: > 0 } bag ? bag[0].Message : e.Message;
+            throw SyntaxError(file, e.Line, e.Column, message);
+        }
+    }
+
+    private static ConfigException SyntaxError(string file, int? line, int? column, string message)
+    {
+        string where = line is null ? string.Empty : $"line {line}, column {column ?? 1}: ";
+        return new ConfigException($"{file}: {where}invalid TOML: {message.Trim()}");
+    }
+
+    private static IReadOnlyList<string> ReadQueues(ConfigTable root)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        return root.StringArray("queues", QueueNamesWhat, (itemPath, name) =>
+        {
+            if (!ConfigRules.IsValidQueueName(name))
+            {
+                throw root.Error(itemPath, $"invalid queue name {ConfigRules.Quote(name)}: 1 to 80 letters, digits, '_' or '-', "
+                    + $"starting with a letter or a digit ({ConfigRules.QueueNamePattern})");
+            }
+
+            if (!seen.Add(name))
+            {
+                throw root.Error(itemPath, $"queue {ConfigRules.Quote(name)} is declared twice");
+            }
+        });
+    }
+
+    private static PersistenceConfig ReadPersistence(ConfigTable table)
+    {
+        table.RejectUnknownKeys("mode", "path", "timer", "compaction", "fsync");
+        PersistenceMode mode = table.Choice<PersistenceMode>(
+            "mode", PersistenceMode.Snapshot, ("snapshot", PersistenceMode.Snapshot), ("log", PersistenceMode.Log));
+        string path = table.OptionalString("path") ?? ConfigRules.DefaultPersistencePath;
+        string resolved;
+        try
+        {
+            resolved = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, Path.GetDirectoryName(table.File)!));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw table.ErrorAt("path", $"not a valid folder path: {ConfigRules.Describe(path)}");
+        }
+
+        int timer = table.PositiveInt("timer", ConfigRules.DefaultPersistenceTimer, ConfigRules.MaxTimerSeconds);
+        bool compaction = table.Bool("compaction", defaultValue: true);
+        FsyncPolicy fsync = table.Choice<FsyncPolicy>(
+            "fsync", FsyncPolicy.Always, ("always", FsyncPolicy.Always), ("never", FsyncPolicy.Never));
+        return new PersistenceConfig(mode, resolved, timer, compaction, fsync);
+    }
+
+    private static FrozenDictionary<string, QueueSettingsConfig> ReadQueueSettings(ConfigTable root, FrozenSet<string> declared)
+    {
+        var result = new Dictionary<string, QueueSettingsConfig>(StringComparer.Ordinal);
+        ConfigTable? all = root.OptionalTable("queue_settings");
+        foreach (string name in all?.Keys ?? [])
+        {
+            if (!declared.Contains(name))
+            {
+                throw all!.ErrorAt(name, $"queue {ConfigRules.Quote(name)} is not declared in queues");
+            }
+
+            ConfigTable table = all!.OptionalTable(name)!;
+            table.RejectUnknownKeys("dead_letter", "max_tries", "timeout", "delay");
+            string? deadLetter = table.OptionalString("dead_letter");
+            if (deadLetter is not null && !declared.Contains(deadLetter))
+            {
+                throw table.ErrorAt("dead_letter", $"queue {ConfigRules.Quote(deadLetter)} is not declared in queues");
+            }
+
+            if (string.Equals(deadLetter, name, StringComparison.Ordinal))
+            {
+                throw table.ErrorAt("dead_letter", $"queue {ConfigRules.Quote(name)} cannot be its own dead-letter queue");
+            }
+
+            result.Add(name, new QueueSettingsConfig(
+                deadLetter, table.OptionalUInt32("max_tries"), table.OptionalUInt32("timeout"), table.OptionalUInt32("delay")));
+        }
+
+        return result.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static ReadOnlyCollection<AccessKeyConfig> ReadAccessKeys(ConfigTable root, FrozenSet<string> declared)
+    {
+        IReadOnlyList<object?> items = root.OptionalArray("access_keys", "an array of tables ([[access_keys]])") ?? [];
+        var result = new List<AccessKeyConfig>(items.Count);
+        var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < items.Count; i++)
+        {
+            string entryPath = $"{root.KeyPath("access_keys")}[{i}]";
+            if (items[i] is not TomlTable table)
+            {
+                throw root.Error(entryPath, $"expected a table with key and queues, got {ConfigRules.Describe(items[i])}");
+            }
+
+            var entry = new ConfigTable(table, entryPath, root.File);
+            entry.RejectUnknownKeys("key", "queues");
+            string key = entry.RequiredString("key", "a non-empty string", secret: true);
+            if (!ConfigRules.IsValidAccessKey(key))
+            {
+                throw entry.ErrorAt("key", "must be printable ASCII without spaces (it is sent as `Authorization: Bearer <key>`)");
+            }
+
+            if (!firstIndexOfKey.TryAdd(key, i))
+            {
+                throw entry.ErrorAt("key", $"the same key is already given in access_keys[{firstIndexOfKey[key]}]");
+            }
+
+            IReadOnlyList<string> queues = entry.StringArray("queues", QueueNamesWhat + " or \"*\"", (itemPath, name) =>
+            {
+                if (name != AccessKeyConfig.Wildcard && !declared.Contains(name))
+                {
+                    throw entry.Error(itemPath, $"queue {ConfigRules.Quote(name)} is not declared in queues");
+                }
+            });
+            result.Add(new AccessKeyConfig(key, queues));
+        }
+
+        return result.AsReadOnly();
+    }
+
+    private static ReplicationConfig ReadReplication(ConfigTable table)
+    {
+        table.RejectUnknownKeys("mode", "secret", "primary", "replica");
+        ReplicationMode mode = table.Choice<ReplicationMode>(
+            "mode", null, ("primary", ReplicationMode.Primary), ("replica", ReplicationMode.Replica));
+        string? secret = table.OptionalString("secret", secret: true);
+        PrimaryConfig? primary = table.OptionalTable("primary") is { } p ? ReadPrimary(p) : null;
+        ReplicaConfig? replica = table.OptionalTable("replica") is { } r ? ReadReplica(r) : null;
+        if (mode == ReplicationMode.Primary && primary is null)
+        {
+            throw table.ErrorAt("primary", "a [replication.primary] table is required when replication.mode is \"primary\"");
+        }
+
+        if (mode == ReplicationMode.Replica && replica is null)
+        {
+            throw table.ErrorAt("replica", "a [replication.replica] table is required when replication.mode is \"replica\"");
+        }
+
+        return new ReplicationConfig(mode, secret, primary, replica);
+    }
+
+    private static PrimaryConfig ReadPrimary(ConfigTable table)
+    {
+        table.RejectUnknownKeys("destination", "replication_timer", "try_timer");
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        IReadOnlyList<string> destinations = table.StringArray("destination", "a non-empty array of \"host:port\" strings", (itemPath, value) =>
+        {
+            CheckHostPort(table, itemPath, value);
+            if (!seen.Add(value))
+            {
+                throw table.Error(itemPath, $"destination {ConfigRules.Quote(value)} is listed twice");
+            }
+        });
+        int replicationTimer = table.PositiveInt("replication_timer", ConfigRules.DefaultReplicationTimer, ConfigRules.MaxTimerSeconds);
+        int tryTimer = table.PositiveInt("try_timer", ConfigRules.DefaultPrimaryTryTimer, ConfigRules.MaxTimerSeconds);
+        return new PrimaryConfig(destinations, replicationTimer, tryTimer);
+    }
+
+    private static ReplicaConfig ReadReplica(ConfigTable table)
+    {
+        table.RejectUnknownKeys("host", "try_timer");
+        string host = table.RequiredString("host", "a \"host:port\" string");
+        CheckHostPort(table, table.KeyPath("host"), host);
+        int tryTimer = table.PositiveInt("try_timer", ConfigRules.DefaultReplicaTryTimer, ConfigRules.MaxTimerSeconds);
+        return new ReplicaConfig(host, tryTimer);
+    }
+
+    private static void CheckHostPort(ConfigTable table, string keyPath, string value)
+    {
+        if (!ConfigRules.IsValidHostPort(value))
+        {
+            throw table.Error(keyPath, $"expected \"host:port\" with a port from 1 to 65535, got {ConfigRules.Describe(value)}");
+        }
+    }
+}

@@ -1,0 +1,115 @@
+namespace Spartan.Api.Configuration;
+
+/// <summary>The validated contents of a <c>Spartan.toml</c> file (SPEC §4).</summary>
+/// <param name="SourcePath">Absolute path of the file read.</param>
+/// <param name="Queues">Declared queue names, in file order, each once.</param>
+/// <param name="BodySize">Largest message body in bytes (UTF-8 body plus client attributes).</param>
+/// <param name="GcTimerSeconds">Seconds between GC cycles.</param>
+/// <param name="Persistence">The <c>[persistence]</c> table; <c>null</c> means in memory only.</param>
+/// <param name="QueueSettings">Per-queue defaults keyed by queue name (ordinal); empty when none.</param>
+/// <param name="AccessKeys">Access keys; empty means anonymous access.</param>
+/// <param name="Replication">The <c>[replication]</c> table; <c>null</c> when absent.</param>
+public sealed record SpartanConfig(
+    string SourcePath,
+    IReadOnlyList<string> Queues,
+    int BodySize,
+    int GcTimerSeconds,
+    PersistenceConfig? Persistence,
+    IReadOnlyDictionary<string, QueueSettingsConfig> QueueSettings,
+    IReadOnlyList<AccessKeyConfig> AccessKeys,
+    ReplicationConfig? Replication);
+
+/// <summary>How the store keeps state on disk: <c>persistence.mode</c>.</summary>
+public enum PersistenceMode
+{
+    /// <summary>The whole state is folded into a snapshot every <c>timer</c> seconds and at shutdown.</summary>
+    Snapshot,
+
+    /// <summary>Every event is written to the event log before the client gets its reply.</summary>
+    Log,
+}
+
+/// <summary>When log-mode writes are synced to disk: <c>persistence.fsync</c>.</summary>
+public enum FsyncPolicy
+{
+    /// <summary>Every acknowledged write is synced (group commit).</summary>
+    Always,
+
+    /// <summary>Writes are left to the operating system.</summary>
+    Never,
+}
+
+/// <summary>The <c>[persistence]</c> table.</summary>
+/// <param name="Mode"><c>mode</c>, default snapshot.</param>
+/// <param name="Path"><c>path</c> resolved against the config file's folder (absolute).</param>
+/// <param name="TimerSeconds"><c>timer</c>, default 900.</param>
+/// <param name="Compaction"><c>compaction</c>, default true.</param>
+/// <param name="Fsync"><c>fsync</c>, default always.</param>
+public sealed record PersistenceConfig(
+    PersistenceMode Mode,
+    string Path,
+    int TimerSeconds,
+    bool Compaction,
+    FsyncPolicy Fsync);
+
+/// <summary>A <c>[queue_settings.NAME]</c> table; a <c>null</c> member was not set.</summary>
+public sealed record QueueSettingsConfig(string? DeadLetter, uint? MaxTries, uint? Timeout, uint? Delay);
+
+/// <summary>One <c>[[access_keys]]</c> entry; a queue of <c>"*"</c> means every queue.</summary>
+public sealed record AccessKeyConfig(string Key, IReadOnlyList<string> Queues)
+{
+    /// <summary>The queue name that grants every queue.</summary>
+    public const string Wildcard = "*";
+}
+
+/// <summary>The role of this node: <c>replication.mode</c>.</summary>
+public enum ReplicationMode
+{
+    /// <summary>Streams its events to every destination.</summary>
+    Primary,
+
+    /// <summary>Receives a primary's stream.</summary>
+    Replica,
+}
+
+/// <summary>The <c>[replication]</c> table. Both sub-tables may be present; the one matching <see cref="Mode"/> always is.</summary>
+public sealed record ReplicationConfig(
+    ReplicationMode Mode,
+    string? Secret,
+    PrimaryConfig? Primary,
+    ReplicaConfig? Replica);
+
+/// <summary>The <c>[replication.primary]</c> table.</summary>
+/// <param name="Destinations"><c>destination</c>: replicas as validated <c>host:port</c> strings.</param>
+/// <param name="ReplicationTimerSeconds"><c>replication_timer</c>, default 180.</param>
+/// <param name="TryTimerSeconds"><c>try_timer</c>, default 10.</param>
+public sealed record PrimaryConfig(
+    IReadOnlyList<string> Destinations,
+    int ReplicationTimerSeconds,
+    int TryTimerSeconds);
+
+/// <summary>The <c>[replication.replica]</c> table.</summary>
+/// <param name="Host"><c>host</c>: validated <c>host:port</c> where the replica listens.</param>
+/// <param name="TryTimerSeconds"><c>try_timer</c>, default 5.</param>
+public sealed record ReplicaConfig(string Host, int TryTimerSeconds);
+
+/// <summary>
+/// Thrown for every configuration problem. <see cref="Exception.Message"/> reads
+/// <c>&lt;file&gt;: &lt;key path&gt;: &lt;what is wrong&gt;</c>; the CLI prints it and exits 2.
+/// </summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException()
+    {
+    }
+
+    public ConfigException(string message)
+        : base(message)
+    {
+    }
+
+    public ConfigException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using Spartan.Api.Http;
+using Spartan.Domain;
+
+namespace Spartan.Api.Features.Push;
+
+/// <summary>The push request of SPEC §3.1; an optional field sent as null counts as absent.</summary>
+public sealed class PushBody : IValidatedBody
+{
+    public const int MaxAttributes = 16;
+    public const int MaxOffset = 86399;
+
+    public string? Body { get; set; }
+    public int? Offset { get; set; }
+    public uint? MaxTries { get; set; }
+    public uint? Timeout { get; set; }
+    public uint? Delay { get; set; }
+    public int? Priority { get; set; }
+    public Dictionary<string, string?>? Attributes { get; set; }
+
+    public bool ExceedsBodySize(int bodySize)
+    {
+        if (Body is null) return false;
+        long bytes = Encoding.UTF8.GetByteCount(Body);
+        if (Attributes is not null)
+            foreach (var (key, value) in Attributes)
+                bytes += Encoding.UTF8.GetByteCount(key) + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+        return bytes > bodySize;
+    }
+
+    public string? Validate()
+    {
+        if (Body is null) return "Field 'body' is required.";
+        if (Offset is < -MaxOffset or > MaxOffset) return $"Field 'offset' must be within -{MaxOffset}…{MaxOffset}.";
+        if (Priority is < 0 or > 255) return "Field 'priority' must be within 0…255.";
+        if (Attributes is null) return null;
+        if (Attributes.Count > MaxAttributes) return $"Field 'attributes' may hold at most {MaxAttributes} entries.";
+        foreach (var (key, value) in Attributes)
+        {
+            if (key.Length == 0) return "Field 'attributes' has an empty name.";
+            if (DeadLetterAttributes.IsReserved(key))
+                return $"Field 'attributes' may not set '{key}': names starting with 'spartan.' belong to the server.";
+            if (value is null) return $"Field 'attributes.{key}' must be a string.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The domain request, once <see cref="Validate"/> passed.</summary>
+    public PushRequest ToRequest(Guid id) => new(id, Body!, Offset, (byte?)Priority,
+        Attributes is null ? null : CopyAttributes(Attributes), MaxTries, Timeout, Delay);
+
+    private static Dictionary<string, string> CopyAttributes(Dictionary<string, string?> attributes)
+    {
+        var copy = new Dictionary<string, string>(attributes.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in attributes) copy[key] = value!;
+        return copy;
+    }
+}
+
+/// <summary>Answer of a push: the id the server gave the message.</summary>
+public sealed record PushResponse(Guid Id);

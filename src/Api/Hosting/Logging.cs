@@ -1,0 +1,37 @@
+namespace Spartan.Api.Hosting;
+
+/// <summary>Logging of SPEC §8: one line per event of interest, on standard error (so <c>dump --json</c> keeps
+/// standard output clean), level from <c>LOG_LEVEL</c>. Framework chatter (a line per request) stays below the
+/// chosen level unless debug or trace is asked for.</summary>
+public static class Logging
+{
+    public const string Variable = "LOG_LEVEL";
+
+    /// <summary>Reads <c>LOG_LEVEL</c> (<c>error</c>, <c>warn</c>, <c>info</c>, <c>debug</c>, <c>trace</c>); null when unknown.</summary>
+    public static LogLevel? FromEnvironment(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => LogLevel.Information,
+        "error" => LogLevel.Error,
+        "warn" or "warning" => LogLevel.Warning,
+        "info" or "information" => LogLevel.Information,
+        "debug" => LogLevel.Debug,
+        "trace" => LogLevel.Trace,
+        _ => null,
+    };
+
+    public static void Configure(ILoggingBuilder logging, LogLevel level)
+    {
+        logging.ClearProviders();
+        logging.SetMinimumLevel(level);
+        logging.AddFilter("Microsoft", level <= LogLevel.Debug ? level : LogLevel.Warning);
+        logging.AddFilter("FastEndpoints", level <= LogLevel.Debug ? level : LogLevel.Warning);
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.UseUtcTimestamp = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+}

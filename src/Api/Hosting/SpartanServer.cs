@@ -1,0 +1,100 @@
+using FastEndpoints;
+using Spartan.Api.Configuration;
+using Spartan.Api.Http;
+using Spartan.Domain;
+using Spartan.Storage;
+
+namespace Spartan.Api.Hosting;
+
+/// <summary>Builds the HTTP server of one node from its configuration; the CLI and the tests share it.</summary>
+public static class SpartanServer
+{
+    public static WebApplication Build(SpartanConfig config, HostAddress address, LogLevel logLevel,
+        Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "spartan",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        Logging.Configure(builder.Logging, logLevel);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(address.EndPoint);
+            kestrel.AddServerHeader = false;
+            // JsonBodyBinder enforces SPEC §3.4's limit itself, after the auth and queue checks.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+
+        AddSpartan(builder.Services, config);
+        customize?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorResponses>();
+        // SPEC §3.1: bodies are JSON whatever their Content-Type (curl -d sends a form type). This must run before
+        // routing, where endpoints that accept JSON would otherwise answer 415.
+        app.Use(static (context, next) =>
+        {
+            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+                context.Request.ContentType = "application/json";
+            return next(context);
+        });
+        app.UseRouting();
+        app.UseFastEndpoints(fe =>
+        {
+            fe.Endpoints.Configurator = endpoint =>
+            {
+                endpoint.AllowAnonymous();
+                endpoint.PreProcessor<RequestGate>(Order.Before);
+                if (endpoint.ReqDtoType != typeof(EmptyRequest)) endpoint.RequestBinder(typeof(JsonBodyBinder<>));
+            };
+        });
+        return app;
+    }
+
+    private static void AddSpartan(IServiceCollection services, SpartanConfig config)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(NodeInfo.For(config));
+        services.AddSingleton(new AccessKeys(config.AccessKeys));
+        services.AddSingleton(new DeclaredQueues(config.Queues));
+        services.AddSingleton(new ApiLimits(config.BodySize));
+        services.AddSingleton(new GcInterval(TimeSpan.FromSeconds(config.GcTimerSeconds)));
+        services.AddSingleton(new QueueSet(QueueDefinitions.From(config)));
+        services.AddSingleton<IEventLog, TransientEventLog>();
+        services.AddSingleton<Broker>();
+        services.AddHostedService<BrokerService>();
+        services.AddHostedService<MaintenanceJobs>();
+        services.AddFastEndpoints(fe =>
+        {
+            fe.DisableAutoDiscovery = true;
+            fe.Assemblies = [typeof(SpartanServer).Assembly];
+        });
+    }
+}
+
+/// <summary>Maps the configuration's queues and <c>[queue_settings]</c> onto domain definitions.</summary>
+public static class QueueDefinitions
+{
+    public static IEnumerable<QueueDefinition> From(SpartanConfig config)
+    {
+        foreach (var name in config.Queues)
+        {
+            var defaults = QueueDefinition.WithDefaults(name);
+            if (!config.QueueSettings.TryGetValue(name, out var settings))
+            {
+                yield return defaults;
+                continue;
+            }
+
+            yield return defaults with
+            {
+                DeadLetter = settings.DeadLetter,
+                MaxTries = settings.MaxTries ?? defaults.MaxTries,
+                Timeout = settings.Timeout ?? defaults.Timeout,
+                Delay = settings.Delay ?? defaults.Delay,
+            };
+        }
+    }
+}

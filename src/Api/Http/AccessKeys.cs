@@ -1,0 +1,74 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using System.Text;
+using Spartan.Api.Configuration;
+
+namespace Spartan.Api.Http;
+
+/// <summary>What an <c>Authorization</c> header is worth for one queue.</summary>
+public enum AccessResult
+{
+    Granted,
+    NoHeader,
+    IncorrectHeader,
+    Denied,
+}
+
+/// <summary>The configured access keys (SPEC §9). Keys are kept as SHA-256 digests and every digest is compared
+/// in constant time, so neither a key's bytes nor which key matched leaks through timing.</summary>
+public sealed class AccessKeys
+{
+    private const string Scheme = "Bearer ";
+    private readonly Entry[] _entries;
+
+    public AccessKeys(IReadOnlyList<AccessKeyConfig> keys)
+    {
+        _entries = new Entry[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            _entries[i] = new Entry(Digest(key.Key), key.Queues.Contains("*"), key.Queues.ToFrozenSet(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>False when no keys are configured: every route is open (SPEC §4).</summary>
+    public bool Required => _entries.Length > 0;
+
+    public AccessResult Check(string? header, string queue)
+    {
+        if (!Required) return AccessResult.Granted;
+        var found = Find(header, out var entry);
+        if (found != AccessResult.Granted) return found;
+        return entry!.All || entry.Queues.Contains(queue) ? AccessResult.Granted : AccessResult.Denied;
+    }
+
+    /// <summary>Checks a header that must carry a wildcard key (<c>/_/metrics</c>).</summary>
+    public AccessResult CheckWildcard(string? header)
+    {
+        if (!Required) return AccessResult.Granted;
+        var found = Find(header, out var entry);
+        return found != AccessResult.Granted ? found : entry!.All ? AccessResult.Granted : AccessResult.Denied;
+    }
+
+    private AccessResult Find(string? header, out Entry? match)
+    {
+        match = null;
+        if (string.IsNullOrEmpty(header)) return AccessResult.NoHeader;
+        // The scheme is case-insensitive and followed by exactly one space and a non-empty key.
+        if (header.Length <= Scheme.Length || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
+            || header[Scheme.Length] == ' ')
+            return AccessResult.IncorrectHeader;
+
+        Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
+        var keyBytes = Encoding.UTF8.GetBytes(header, Scheme.Length, header.Length - Scheme.Length);
+        SHA256.HashData(keyBytes, presented);
+        foreach (var entry in _entries)
+            if (CryptographicOperations.FixedTimeEquals(presented, entry.Digest) && match is null)
+                match = entry;
+        return match is null ? AccessResult.Denied : AccessResult.Granted;
+    }
+
+    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+
+    private sealed record Entry(byte[] Digest, bool All, FrozenSet<string> Queues);
+}

@@ -1,0 +1,41 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spartan.Api.Features.Delete;
+using Spartan.Api.Features.Health;
+using Spartan.Api.Features.Push;
+using Spartan.Api.Features.Size;
+
+namespace Spartan.Api.Http;
+
+/// <summary>Source-generated JSON for every request and response shape: no reflection per request, snake_case
+/// names, unknown fields and duplicate fields refused, bounded depth (SPEC §3.1, §9).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
+    MaxDepth = 8)]
+[JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(MessageJson))]
+[JsonSerializable(typeof(PushBody))]
+[JsonSerializable(typeof(PushResponse))]
+[JsonSerializable(typeof(MessageIdBody))]
+[JsonSerializable(typeof(DeleteResponse))]
+[JsonSerializable(typeof(SizeResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+public sealed partial class ApiJson : JsonSerializerContext;
+
+/// <summary>The context the API writes with.</summary>
+public sealed partial class ApiJson
+{
+    /// <summary>The settings above, but without HTML-safe escaping: answers are application/json, never embedded
+    /// in a page, so <c>+00:00</c> and quotes stay readable.</summary>
+    public static ApiJson Web { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+        MaxDepth = 8,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

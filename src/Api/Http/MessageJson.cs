@@ -1,0 +1,48 @@
+using System.Globalization;
+using NodaTime;
+using Spartan.Domain;
+
+namespace Spartan.Api.Http;
+
+/// <summary>The message object of SPEC §3.3.</summary>
+public sealed record MessageJson(
+    Guid Id,
+    string Body,
+    int Priority,
+    IReadOnlyDictionary<string, string> Attributes,
+    string? Receipt,
+    MessageStateJson State,
+    MessageTimeJson Time)
+{
+    public static MessageJson From(MessageSnapshot m) => new(
+        m.Id, m.Body, m.Priority, m.Attributes, m.Receipt?.ToString(),
+        new MessageStateJson(m.Status == MessageStatus.Transit ? "Transit" : "Available", m.Tries, m.MaxTries),
+        new MessageTimeJson(m.OffsetSeconds, Rfc3339.Format(m.DispatchedAt, m.OffsetSeconds),
+            m.DelayedUntil is { } d ? Rfc3339.Format(d, m.OffsetSeconds) : null,
+            new MessageTimeoutJson(m.Timeout, m.ObtainedAt is { } o ? Rfc3339.Format(o, m.OffsetSeconds) : null)));
+}
+
+/// <summary><c>state</c> of a message object.</summary>
+public sealed record MessageStateJson(string Status, uint Tries, uint MaxTries);
+
+/// <summary><c>time</c> of a message object.</summary>
+public sealed record MessageTimeJson(int Offset, string DispatchedAt, string? Delay, MessageTimeoutJson Timeout);
+
+/// <summary><c>time.timeout</c> of a message object.</summary>
+public sealed record MessageTimeoutJson(uint Max, string? ObtainedAt);
+
+/// <summary>RFC 3339 in a message's own offset, which may be up to a day and need not be whole minutes —
+/// beyond what NodaTime's <see cref="Offset"/> (±18 h) holds, hence the hand-made suffix.</summary>
+public static class Rfc3339
+{
+    public static string Format(Instant instant, int offsetSeconds)
+    {
+        var local = instant.Plus(Duration.FromSeconds(offsetSeconds)).InUtc().LocalDateTime;
+        var sign = offsetSeconds < 0 ? '-' : '+';
+        var abs = Math.Abs(offsetSeconds);
+        var (hours, minutes, seconds) = (abs / 3600, abs / 60 % 60, abs % 60);
+        var text = string.Create(CultureInfo.InvariantCulture,
+            $"{local.Year:D4}-{local.Month:D2}-{local.Day:D2}T{local.Hour:D2}:{local.Minute:D2}:{local.Second:D2}.{local.Millisecond:D3}{sign}{hours:D2}:{minutes:D2}");
+        return seconds == 0 ? text : string.Create(CultureInfo.InvariantCulture, $"{text}:{seconds:D2}");
+    }
+}

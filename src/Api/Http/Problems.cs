@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using FastEndpoints;
+
+namespace Spartan.Api.Http;
+
+/// <summary>The body of every error (RFC 9457), with the exact titles of SPEC §3.4.</summary>
+public sealed record Problem(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("title")] string Title,
+    [property: JsonPropertyName("status")] int Status,
+    [property: JsonPropertyName("detail")][property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
+
+/// <summary>Writes problem+json answers; every error of the API goes through here.</summary>
+public static class Problems
+{
+    public const string ContentType = "application/problem+json";
+
+    public const string NoAuthorizationHeader = "Authorization header not found";
+    public const string IncorrectKeyHeader = "Incorrect key header";
+    public const string AccessDenied = "Access denied";
+    public const string QueueNotFound = "Queue not found";
+    public const string NoMessageAvailable = "No message available";
+    public const string MessageNotFound = "Message not found";
+    public const string InvalidRequest = "Invalid request";
+    public const string StaleReceipt = "Stale receipt";
+    public const string MessageTooLarge = "Message too large";
+    public const string ReadOnlyReplica = "Read-only replica";
+    public const string StorageUnavailable = "Storage unavailable";
+
+    public static async Task WriteAsync(HttpContext context, int status, string title, string? detail = null)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        response.ContentType = ContentType;
+        await response.WriteAsJsonAsync(new Problem("about:blank", title, status, detail), ApiJson.Web.Problem,
+            ContentType, context.RequestAborted);
+        context.MarkResponseStart();
+    }
+}

@@ -1,0 +1,3 @@
+using Spartan.Api.Cli;
+
+return await SpartanCli.RunAsync(args, Console.Out, Console.Error);
