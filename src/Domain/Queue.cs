@@ -7,7 +7,7 @@ namespace Spartan.Domain;
 /// expiry and GC at O(log n) in queue depth.</summary>
 /// <remarks>Not thread-safe: the commit loop owns every queue. State changes only through <c>Apply*</c>
 /// (the fold of events); <see cref="QueueSet"/> decides which events to apply.</remarks>
-public sealed class Queue
+public sealed partial class Queue
 {
     private readonly Dictionary<Guid, Message> _byId = [];
     private readonly SortedSet<Message> _ready = new(MessageOrder.Ready);
@@ -43,6 +43,16 @@ public sealed class Queue
 
     /// <summary>The delayed message whose delay ends first, if any.</summary>
     public Message? FirstDelayed => _delayed.Count == 0 ? null : _delayed.Min;
+
+    /// <summary>Messages that are not reserved, in arrival order (what a redrive moves).</summary>
+    public Message[] Unreserved()
+    {
+        var list = new List<Message>(_byId.Count - _reserved.Count);
+        foreach (var message in _byId.Values)
+            if (message.Status == MessageStatus.Available) list.Add(message);
+        list.Sort(MessageOrder.Arrival);
+        return [.. list];
+    }
 
     /// <summary>Exhausted messages in arrival order (copied, so the caller may change the queue meanwhile).</summary>
     public Message[] Exhausted() => [.. _exhausted];

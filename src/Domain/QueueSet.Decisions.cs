@@ -64,6 +64,20 @@ public sealed partial class QueueSet
         Emit(new QueueCleared(queue, now), events);
     }
 
+    /// <summary>Moves every unreserved message of the queue's dead-letter queue back into it with the queue's
+    /// defaults (SPEC §2.7); null when the queue has no dead-letter queue.</summary>
+    public int? Redrive(string queue, Instant now, List<QueueEvent> events)
+    {
+        var target = AdvanceTo(queue, now, events);
+        if (target.Definition.DeadLetter is not { } deadLetter || !_queues.ContainsKey(deadLetter)) return null;
+        var source = AdvanceTo(deadLetter, now, events);
+        var moving = source.Unreserved();
+        var d = target.Definition;
+        foreach (var message in moving)
+            Emit(new MessageRedriven(deadLetter, now, message.Id, queue, d.MaxTries, d.Timeout), events);
+        return moving.Length;
+    }
+
     /// <summary>The next message pop would return, not reserved.</summary>
     public MessageDecision Peek(string queue, Instant now, List<QueueEvent> events) =>
         AdvanceTo(queue, now, events).NextVisible is { } message

@@ -40,6 +40,7 @@ public sealed partial class QueueSet
             case ReservationTouched touched: queue.ApplyTouched(touched); break;
             case MessageDeleted or MessageCollected: queue.ApplyRemoved((MessageEvent)e); break;
             case MessageDeadLettered moved: ApplyDeadLettered(queue, moved); break;
+            case MessageRedriven redriven: ApplyRedriven(queue, redriven); break;
             case QueueCleared cleared: queue.ApplyCleared(cleared); break;
             default: throw new ArgumentException($"Unknown event {e.GetType().Name}.", nameof(e));
         }
@@ -54,6 +55,15 @@ public sealed partial class QueueSet
         attributes[DeadLetterAttributes.From] = source.Name;
         attributes[DeadLetterAttributes.Reason] = e.Reason.WireName();
         ForReplay(e.Target).ApplyArrival(message, e.At, attributes, e.MaxTries, e.Timeout, e.Delay);
+    }
+
+    private void ApplyRedriven(Queue deadLetterQueue, MessageRedriven e)
+    {
+        var message = deadLetterQueue.ApplyRemoved(e);
+        var attributes = new Dictionary<string, string>(message.Attributes.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in message.Attributes)
+            if (!DeadLetterAttributes.IsReserved(key)) attributes[key] = value;
+        ForReplay(e.Target).ApplyArrival(message, e.At, attributes, e.MaxTries, e.Timeout, delay: null);
     }
 
     // A queue met in the log but no longer declared keeps its messages rather than failing replay.

@@ -57,6 +57,7 @@ public sealed class ReplayTests(ITestOutputHelper output)
                     break;
                 case 8:
                     if (random.Bool(0.05f)) live.Set.Clear(queue, now, live.Events);
+                    else if (random.Bool(0.1f)) live.Set.Redrive("a", now, live.Events);
                     else live.Set.CollectGarbage(now, live.Events);
                     break;
                 default:
@@ -71,7 +72,7 @@ public sealed class ReplayTests(ITestOutputHelper output)
         foreach (var e in live.Events) replayed.Apply(e);
 
         // The property only means something when every kind of event took part.
-        Assert.Equal(9, live.Events.Select(e => e.GetType()).Distinct().Count());
+        Assert.Equal(10, live.Events.Select(e => e.GetType()).Distinct().Count());
         Assert.Equal(Fingerprint(live.Set, live.Now), Fingerprint(replayed, live.Now));
         Assert.Equal(DrainOrder(live.Set, live), DrainOrder(replayed, live));
     }

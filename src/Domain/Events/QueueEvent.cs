@@ -57,3 +57,8 @@ public sealed record MessageCollected(string Queue, Instant At, Guid MessageId, 
 
 /// <summary>Every message of the queue was removed.</summary>
 public sealed record QueueCleared(string Queue, Instant At) : QueueEvent(Queue, At);
+
+/// <summary>A message left a dead-letter queue for <paramref name="Target"/> (the queue whose dead-letter queue it
+/// was) with fresh state, visible at once, its <c>spartan.*</c> attributes dropped (SPEC §2.7 redrive).</summary>
+public sealed record MessageRedriven(string Queue, Instant At, Guid MessageId, string Target, uint MaxTries, uint Timeout)
+    : MessageEvent(Queue, At, MessageId);
