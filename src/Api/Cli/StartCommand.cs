@@ -79,13 +79,13 @@ public static partial class StartCommand
         return null;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot listen on {Address}: the address is already in use")]
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot listen on {Address}: the address is already in use")]
     private static partial void LogAddressInUse(ILogger logger, string address);
 
-    [LoggerMessage(Level = LogLevel.Information,
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "Spartan {Version} listening on {Address} ({Role}, {Storage}); queues: {Queues}")]
     private static partial void LogStarted(ILogger logger, string version, string address, string role, string storage, string queues);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Spartan stopped")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Spartan stopped")]
     private static partial void LogStopped(ILogger logger);
 }
