@@ -4,16 +4,8 @@ namespace Spartan.Domain;
 /// unique within a queue, so no two messages ever compare equal.</summary>
 internal static class MessageOrder
 {
-    /// <summary>Pop order (SPEC §2.2): priority descending, then the instant it became visible, then arrival.</summary>
-    public static readonly IComparer<Message> Ready = Comparer<Message>.Create(static (a, b) =>
-    {
-        var c = b.Priority.CompareTo(a.Priority);
-        if (c != 0) return c;
-        c = a.VisibleAt.CompareTo(b.VisibleAt);
-        return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
-    });
-
-    /// <summary>Delayed messages by the instant their delay ends.</summary>
+    /// <summary>By the instant a message becomes (or became) visible: delayed messages, and each priority bucket of
+    /// the visible line (<see cref="ReadyIndex"/>).</summary>
     public static readonly IComparer<Message> Delayed = Comparer<Message>.Create(static (a, b) =>
     {
         var c = a.VisibleAt.CompareTo(b.VisibleAt);

@@ -10,7 +10,7 @@ namespace Spartan.Domain;
 public sealed partial class Queue
 {
     private readonly Dictionary<Guid, Message> _byId = [];
-    private readonly SortedSet<Message> _ready = new(MessageOrder.Ready);
+    private readonly ReadyIndex _ready = new();
     private readonly SortedSet<Message> _delayed = new(MessageOrder.Delayed);
     private readonly SortedSet<Message> _reserved = new(MessageOrder.Reserved);
     private readonly SortedSet<Message> _exhausted = new(MessageOrder.Arrival);
@@ -36,7 +36,10 @@ public sealed partial class Queue
     public Message? Find(Guid id) => _byId.GetValueOrDefault(id);
 
     /// <summary>The message pop would reserve now, after <see cref="Promote"/>.</summary>
-    public Message? NextVisible => _ready.Count == 0 ? null : _ready.Min;
+    public Message? NextVisible => _ready.Min;
+
+    /// <summary>The earliest instant at which a message now visible became visible (after <see cref="Promote"/>).</summary>
+    public Instant? OldestVisibleAt => _ready.OldestVisibleAt;
 
     /// <summary>The reservation that runs out first, if any.</summary>
     public Message? FirstReservation => _reserved.Count == 0 ? null : _reserved.Min;
@@ -184,6 +187,12 @@ public sealed partial class Queue
     }
 
     private static void Put(SortedSet<Message> index, Message message, Slot slot)
+    {
+        index.Add(message);
+        message.Slot = slot;
+    }
+
+    private static void Put(ReadyIndex index, Message message, Slot slot)
     {
         index.Add(message);
         message.Slot = slot;

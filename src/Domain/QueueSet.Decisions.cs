@@ -8,7 +8,7 @@ public sealed partial class QueueSet
     /// <summary>Pushes a message (SPEC §2.1), resolving absent fields against the queue's defaults.</summary>
     public Guid Push(string queue, in PushRequest request, Instant now, List<QueueEvent> events)
     {
-        var definition = this[queue].Definition;
+        var definition = AdvanceTo(queue, now, events).Definition;
         Emit(new MessagePushed(queue, now, request.Id, request.Body, request.OffsetSeconds ?? 0,
             request.Priority ?? 0, request.Attributes ?? NoAttributes, request.MaxTries ?? definition.MaxTries,
             request.Timeout ?? definition.Timeout, request.Delay ?? definition.Delay), events);

@@ -29,6 +29,7 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly ILogger _logger;
     private Task? _loop;
     private long _lastSequence;
+    private Instant _lastNow = Instant.MinValue;
 
     public Broker(QueueSet state, IEventLog log, TimeProvider time, ILogger<Broker>? logger = null)
     {
@@ -75,7 +76,10 @@ public sealed partial class Broker : IAsyncDisposable
             {
                 while (batch.Count < MaxBatch && reader.TryRead(out var command)) batch.Add(command);
 
+                // Event instants never run backwards in log order, even if the wall clock steps back.
                 var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
+                if (now < _lastNow) now = _lastNow;
+                _lastNow = now;
                 foreach (var command in batch) command.Execute(_state, now, events);
 
                 if (events.Count > 0)

@@ -93,11 +93,14 @@ public sealed class ValidationTests : IAsyncLifetime
         await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/q", under), HttpStatusCode.BadRequest, "Invalid request");
     }
 
-    [Fact]
-    public async Task A_too_large_body_with_an_invalid_field_is_413_first()
+    [Theory]
+    [InlineData("\"priority\":999")]
+    [InlineData("\"max_tries\":-1")]
+    [InlineData("\"offset\":99999999999")]
+    public async Task A_too_large_body_with_an_invalid_field_is_413_first(string field)
     {
         var big = new string('x', 65);
-        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/q", $$"""{"body":"{{big}}","priority":999}"""),
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/q", $$"""{"body":"{{big}}",{{field}}}"""),
             HttpStatusCode.RequestEntityTooLarge, "Message too large");
     }
 
@@ -112,6 +115,8 @@ public sealed class ValidationTests : IAsyncLifetime
     [Theory]
     [InlineData("""{"id":"not-a-uuid"}""")]
     [InlineData("""{"id":42}""")]
+    [InlineData("""{"id":"{00000000-0000-0000-0000-000000000000}"}""")]
+    [InlineData("""{"id":"00000000000000000000000000000000"}""")]
     [InlineData("""{}""")]
     [InlineData("""{"id":"00000000-0000-0000-0000-000000000000","extra":1}""")]
     public async Task Delete_and_requeue_need_a_uuid_id_and_nothing_else(string json)

@@ -12,9 +12,9 @@ public sealed class MessageIdBody : IValidatedBody
     public bool ExceedsBodySize(int bodySize) => false;
 
     public string? Validate() => Id is null ? "Field 'id' is required."
-        : Guid.TryParse(Id, out _) ? null : "Field 'id' is not a UUID.";
+        : Uuid.TryParse(Id, out _) ? null : "Field 'id' is not a UUID.";
 
-    public Guid MessageId => Guid.Parse(Id!);
+    public Guid MessageId => Uuid.TryParse(Id, out var id) ? id : Guid.Empty;
 
     /// <summary>A receipt that is not one of ours cannot name the latest reservation, so it stays stale.</summary>
     public Receipt? ParsedReceipt => Receipt is null ? null

@@ -10,12 +10,14 @@ public sealed class PushBody : IValidatedBody
     public const int MaxAttributes = 16;
     public const int MaxOffset = 86399;
 
+    // Numbers are read wide and range-checked after parsing, so that a syntactically valid request whose body is
+    // too large is 413 whatever its other fields hold (SPEC §3.4 checks size before validity).
     public string? Body { get; set; }
-    public int? Offset { get; set; }
-    public uint? MaxTries { get; set; }
-    public uint? Timeout { get; set; }
-    public uint? Delay { get; set; }
-    public int? Priority { get; set; }
+    public long? Offset { get; set; }
+    public long? MaxTries { get; set; }
+    public long? Timeout { get; set; }
+    public long? Delay { get; set; }
+    public long? Priority { get; set; }
     public Dictionary<string, string?>? Attributes { get; set; }
 
     public bool ExceedsBodySize(int bodySize)
@@ -33,6 +35,9 @@ public sealed class PushBody : IValidatedBody
         if (Body is null) return "Field 'body' is required.";
         if (Offset is < -MaxOffset or > MaxOffset) return $"Field 'offset' must be within -{MaxOffset}…{MaxOffset}.";
         if (Priority is < 0 or > 255) return "Field 'priority' must be within 0…255.";
+        if (OutOfU32(MaxTries)) return "Field 'max_tries' must be within 0…4294967295.";
+        if (OutOfU32(Timeout)) return "Field 'timeout' must be within 0…4294967295.";
+        if (OutOfU32(Delay)) return "Field 'delay' must be within 0…4294967295.";
         if (Attributes is null) return null;
         if (Attributes.Count > MaxAttributes) return $"Field 'attributes' may hold at most {MaxAttributes} entries.";
         foreach (var (key, value) in Attributes)
@@ -47,8 +52,10 @@ public sealed class PushBody : IValidatedBody
     }
 
     /// <summary>The domain request, once <see cref="Validate"/> passed.</summary>
-    public PushRequest ToRequest(Guid id) => new(id, Body!, Offset, (byte?)Priority,
-        Attributes is null ? null : CopyAttributes(Attributes), MaxTries, Timeout, Delay);
+    public PushRequest ToRequest(Guid id) => new(id, Body!, (int?)Offset, (byte?)Priority,
+        Attributes is null ? null : CopyAttributes(Attributes), (uint?)MaxTries, (uint?)Timeout, (uint?)Delay);
+
+    private static bool OutOfU32(long? value) => value is < 0 or > uint.MaxValue;
 
     private static Dictionary<string, string> CopyAttributes(Dictionary<string, string?> attributes)
     {

@@ -1,0 +1,25 @@
+namespace Spartan.Domain;
+
+public sealed partial class QueueSet
+{
+    /// <summary>Copies every queue as it is after the event numbered <paramref name="sequence"/>.</summary>
+    /// <remarks>Runs inside the commit loop, which it freezes, so it only copies references and values in one
+    /// pass into preallocated arrays; encoding and writing happen elsewhere, from the returned image.</remarks>
+    public StateImage Capture(long sequence)
+    {
+        var queues = new QueueImage[_queues.Count];
+        var i = 0;
+        foreach (var queue in _queues.Values) queues[i++] = queue.Capture();
+        return new StateImage(sequence, queues);
+    }
+
+    /// <summary>Replaces the content of every queue named in <paramref name="image"/>, creating those not
+    /// declared (as replay does), so that applying the events after <see cref="StateImage.Sequence"/> rebuilds
+    /// the state the image was taken from.</summary>
+    /// <remarks>Meant for a set fresh from its definitions, before the commit loop starts.</remarks>
+    public void Restore(StateImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        foreach (var queue in image.Queues) ForReplay(queue.Name).Restore(queue);
+    }
+}
