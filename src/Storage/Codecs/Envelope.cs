@@ -1,0 +1,63 @@
+using MessagePack;
+
+namespace Spartan.Storage.Codecs;
+
+/// <summary>What an encoded record is; the tag travels in its envelope.</summary>
+/// <remarks>A number, once given, is never reused nor changed, even when its type is retired.</remarks>
+public enum RecordTag : byte
+{
+    MessagePushed = 1,
+    MessageReserved = 2,
+    MessageRequeued = 3,
+    MessageDeleted = 4,
+    ReservationTouched = 5,
+    ReservationExpired = 6,
+    MessageDeadLettered = 7,
+    MessageCollected = 8,
+    QueueCleared = 9,
+    MessageRedriven = 10,
+
+    /// <summary>One queue of a snapshot (a <see cref="Spartan.Domain.QueueImage"/>).</summary>
+    QueueImage = 64,
+}
+
+/// <summary>The envelope around every stored or replicated record: the MessagePack array
+/// <c>[schema version, tag, payload]</c>, the payload itself an array whose positions are the fields' keys.</summary>
+/// <remarks>
+/// How the format evolves, so that bytes written today stay readable:
+/// <list type="bullet">
+/// <item>A field's key (its position in the payload array) is never reused nor moved. A new field gets the next
+/// key, at the end, and <see cref="SchemaVersion"/> goes up by one; a reader fills the default for a key the
+/// payload does not reach, so it still reads every older version.</item>
+/// <item>A new event type gets a new <see cref="RecordTag"/> number, and the version goes up by one.</item>
+/// <item>A reader refuses, with a <see cref="CodecException"/> that says so, an envelope of a newer version or an
+/// unknown tag: an older node must stop rather than drop facts it cannot understand.</item>
+/// </list>
+/// </remarks>
+public static class Envelope
+{
+    /// <summary>The version this build writes and the newest it reads.</summary>
+    public const uint SchemaVersion = 1;
+
+    internal static void WriteHeader(ref MessagePackWriter writer, RecordTag tag, int payloadFields)
+    {
+        writer.WriteArrayHeader(3);
+        writer.Write(SchemaVersion);
+        writer.Write((byte)tag);
+        writer.WriteArrayHeader(payloadFields);
+    }
+
+    /// <summary>Reads the envelope up to the payload; returns the tag and the number of payload fields.</summary>
+    internal static RecordTag ReadHeader(ref MessagePackReader reader, out int payloadFields)
+    {
+        var parts = reader.ReadArrayHeader();
+        if (parts < 3) throw new CodecException($"An envelope has 3 parts, this one {parts}.");
+        var version = reader.ReadUInt32();
+        if (version == 0 || version > SchemaVersion)
+            throw new CodecException(
+                $"Record of schema version {version}; this build reads versions 1 to {SchemaVersion}. Upgrade Spartan to read it.");
+        var tag = reader.ReadByte();
+        payloadFields = reader.ReadArrayHeader();
+        return (RecordTag)tag;
+    }
+}

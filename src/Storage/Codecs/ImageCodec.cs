@@ -1,0 +1,98 @@
+using System.Buffers;
+using MessagePack;
+using Spartan.Domain;
+
+namespace Spartan.Storage.Codecs;
+
+/// <summary>Encodes one <see cref="QueueImage"/> (a queue of a snapshot) as an <see cref="Envelope"/> whose payload
+/// is, by key: 0 name, 1 next sequence, 2 messages, 3 promoted-until (nil when never). Each message is an array
+/// whose keys are: 0 id, 1 body, 2 offset, 3 priority, 4 attributes, 5 max tries, 6 timeout, 7 delay, 8 dispatched
+/// at, 9 status, 10 tries, 11 obtained at, 12 latest receipt, 13 visible at, 14 sequence.</summary>
+/// <remarks>Stateless and thread-safe; snapshots are encoded off the commit loop, from a captured image.</remarks>
+public static class ImageCodec
+{
+    private const int QueueFields = 4;
+    private const int MessageFields = 15;
+
+    /// <summary>Appends the encoded queue image to <paramref name="output"/>.</summary>
+    public static void Write(QueueImage image, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var writer = new MessagePackWriter(output);
+        Envelope.WriteHeader(ref writer, RecordTag.QueueImage, QueueFields);
+        writer.Write(image.Name);
+        writer.Write(image.NextSequence);
+        writer.WriteArrayHeader(image.Messages.Length);
+        foreach (ref readonly var m in image.Messages.AsSpan())
+        {
+            writer.WriteArrayHeader(MessageFields);
+            Fields.Write(ref writer, m.Id);
+            writer.Write(m.Body);
+            writer.Write(m.OffsetSeconds);
+            writer.Write(m.Priority);
+            Fields.Write(ref writer, m.Attributes);
+            writer.Write(m.MaxTries);
+            writer.Write(m.Timeout);
+            Fields.Write(ref writer, m.Delay);
+            Fields.Write(ref writer, m.DispatchedAt);
+            writer.Write((byte)m.Status);
+            writer.Write(m.Tries);
+            Fields.Write(ref writer, m.ObtainedAt);
+            Fields.Write(ref writer, m.LatestReceipt);
+            Fields.Write(ref writer, m.VisibleAt);
+            writer.Write(m.Sequence);
+        }
+
+        Fields.Write(ref writer, image.PromotedUntil);
+        writer.Flush();
+    }
+
+    /// <summary>The encoded queue image in a new array.</summary>
+    public static byte[] Encode(QueueImage image)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256 + image.Messages.Length * 96);
+        Write(image, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads one queue image; throws <see cref="CodecException"/> for anything that is not exactly one.</summary>
+    public static QueueImage Decode(ReadOnlyMemory<byte> bytes) => Fields.Guarded(bytes, "A queue image", Read);
+
+    private static QueueImage Read(ref MessagePackReader reader)
+    {
+        var tag = Envelope.ReadHeader(ref reader, out var present);
+        if (tag != RecordTag.QueueImage) throw new CodecException($"Expected a queue image, found tag {(byte)tag}.");
+        if (present < QueueFields) throw new CodecException($"A queue image has {QueueFields} fields, this one {present}.");
+        var name = Fields.ReadString(ref reader);
+        var nextSequence = reader.ReadInt64();
+        var messages = new MessageImage[reader.ReadArrayHeader()];
+        for (var i = 0; i < messages.Length; i++) messages[i] = ReadMessage(ref reader);
+        var promotedUntil = Fields.ReadOptionalInstant(ref reader);
+        Fields.SkipRest(ref reader, present, QueueFields);
+        return new QueueImage(name, nextSequence, messages, promotedUntil);
+    }
+
+    private static MessageImage ReadMessage(ref MessagePackReader reader)
+    {
+        var present = reader.ReadArrayHeader();
+        if (present < MessageFields) throw new CodecException($"A message image has {MessageFields} fields, this one {present}.");
+        var image = new MessageImage(
+            Fields.ReadGuid(ref reader),
+            Fields.ReadString(ref reader),
+            reader.ReadInt32(),
+            reader.ReadByte(),
+            Fields.ReadAttributes(ref reader),
+            reader.ReadUInt32(),
+            reader.ReadUInt32(),
+            Fields.ReadOptionalUInt32(ref reader),
+            Fields.ReadInstant(ref reader),
+            Fields.ReadStatus(ref reader),
+            reader.ReadUInt32(),
+            Fields.ReadOptionalInstant(ref reader),
+            Fields.ReadOptionalReceipt(ref reader),
+            Fields.ReadInstant(ref reader),
+            reader.ReadInt64());
+        Fields.SkipRest(ref reader, present, MessageFields);
+        return image;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using RocksDbSharp;
+
+namespace Spartan.Storage.Rocks;
+
+public sealed partial class RocksStore
+{
+    /// <summary>The last sequence each replica acknowledged (meta <c>replica/&lt;id&gt;</c>); compaction keeps every
+    /// event after the lowest of them.</summary>
+    public IReadOnlyDictionary<string, long> ReadReplicaPositions()
+    {
+        var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var prefix = Encoding.UTF8.GetBytes(Keys.ReplicaPrefix);
+        var options = new ReadOptions().SetIterateUpperBound(Keys.ReplicaPrefixEnd);
+        using var iterator = Db.NewIterator(Meta, options);
+        for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
+        {
+            var key = iterator.GetKeySpan();
+            var id = Encoding.UTF8.GetString(key[prefix.Length..]);
+            positions[id] = Keys.ReadNumber(iterator.GetValueSpan(), $"The position of replica {id} in {Path}");
+        }
+
+        return positions;
+    }
+
+    /// <summary>Records that <paramref name="replicaId"/> holds every event up to <paramref name="sequence"/>.</summary>
+    /// <remarks>Not synced: a position lost to a crash is an older one, which only makes compaction keep more.</remarks>
+    public void WriteReplicaPosition(string replicaId, long sequence)
+    {
+        ThrowIfReadOnly();
+        Db.Put(Keys.Replica(replicaId), Keys.Number(sequence), Meta, BufferedWrite);
+    }
+
+    /// <summary>Forgets a replica, so that compaction no longer keeps events for it.</summary>
+    public void RemoveReplicaPosition(string replicaId)
+    {
+        ThrowIfReadOnly();
+        Db.Remove(Keys.Replica(replicaId), Meta, BufferedWrite);
+    }
+
+    /// <summary>Refuses a folder of another format; stamps the format on a folder that holds nothing yet.</summary>
+    private void CheckFormat(bool writeWhenNew)
+    {
+        var stored = Db.Get(Keys.FormatVersion, Meta);
+        if (stored is null)
+        {
+            // A folder with no stamp is accepted only while empty: a crash can fall between creating the
+            // column families and writing the stamp, but data without a stamp is nothing this build wrote.
+            if (!IsEmpty(Events) || !IsEmpty(SnapshotFamily))
+                throw new StoreException($"The data folder {Path} holds data but no format version; it is damaged or not Spartan's.");
+            if (writeWhenNew) Db.Put(Keys.FormatVersion, Keys.Number(FormatVersion), Meta, SyncedWrite);
+            return;
+        }
+
+        var version = Keys.ReadNumber(stored, $"The format version of {Path}");
+        if (version != FormatVersion)
+            throw new StoreException(
+                $"The data folder {Path} is of format version {version}; this build reads version {FormatVersion} only.");
+    }
+
+    private bool IsEmpty(ColumnFamilyHandle family)
+    {
+        using var iterator = Db.NewIterator(family);
+        return !iterator.SeekToFirst().Valid();
+    }
+}
