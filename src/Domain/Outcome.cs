@@ -25,6 +25,10 @@ public readonly record struct MessageDecision(Outcome Outcome, MessageSnapshot? 
 /// <summary>The counts of one queue by state; visible, delayed, in flight and exhausted partition the size.</summary>
 public readonly record struct QueueCounts(int Size, int Available, int Delayed, int InFlight, int Exhausted);
 
+/// <summary>The stats of one queue (SPEC §3.2): counts by state, its dead-letter queue, and how long the oldest
+/// visible message has waited, in seconds.</summary>
+public sealed record QueueStats(string Name, QueueCounts Counts, string? DeadLetter, double? OldestVisibleAgeSeconds);
+
 /// <summary>What a client asks of a push; absent fields take the queue's defaults.</summary>
 public readonly record struct PushRequest(
     Guid Id,

@@ -24,6 +24,39 @@ public sealed partial class QueueSet
         return MessageDecision.Ok(message.Snapshot(withReceipt: true));
     }
 
+    /// <summary>Reserves up to <paramref name="max"/> visible messages in pop order, each under a new receipt,
+    /// adding them to <paramref name="into"/>; returns how many it reserved.</summary>
+    public int PopMany(string queue, int max, Func<Receipt> newReceipt, Instant now, List<QueueEvent> events,
+        List<MessageSnapshot> into)
+    {
+        var target = AdvanceTo(queue, now, events);
+        var taken = 0;
+        while (taken < max && target.NextVisible is { } message)
+        {
+            Emit(new MessageReserved(queue, now, message.Id, newReceipt()), events);
+            into.Add(message.Snapshot(withReceipt: true));
+            taken++;
+        }
+
+        return taken;
+    }
+
+    /// <summary>True when a pop made now would find a message.</summary>
+    public bool HasVisible(string queue, Instant now, List<QueueEvent> events) =>
+        AdvanceTo(queue, now, events).NextVisible is not null;
+
+    /// <summary>The instant something may next become visible in the queue by itself (a delay ending or a
+    /// reservation running out), or null when nothing is pending.</summary>
+    public Instant? NextChange(string queue)
+    {
+        var q = this[queue];
+        Instant? next = q.FirstDelayed?.VisibleAt;
+        // A reservation ends strictly after its last valid instant.
+        if (q.FirstReservation is { } reserved && (next is null || reserved.ReservedUntil < next))
+            next = reserved.ReservedUntil + Duration.Epsilon;
+        return next;
+    }
+
     /// <summary>Deletes a message in any state (SPEC §2.4); a given receipt must be the latest (§2.3).</summary>
     public MessageDecision Delete(string queue, Guid id, Receipt? receipt, Instant now, List<QueueEvent> events)
     {
@@ -95,6 +128,15 @@ public sealed partial class QueueSet
     {
         var q = AdvanceTo(queue, now, events);
         return new QueueCounts(q.Size, q.VisibleCount, q.DelayedCount, q.InFlightCount, q.ExhaustedCount);
+    }
+
+    /// <summary>Counts, dead-letter queue and age of the oldest visible message (SPEC §3.2 stats).</summary>
+    public QueueStats Stats(string queue, Instant now, List<QueueEvent> events)
+    {
+        var counts = Count(queue, now, events);
+        var q = this[queue];
+        var oldest = q.OldestVisibleAt is { } at ? (now - at).TotalSeconds : (double?)null;
+        return new QueueStats(queue, counts, q.Definition.DeadLetter, oldest);
     }
 
     /// <summary>Brings every queue up to <paramref name="now"/>: ends delays and expired reservations.</summary>

@@ -1,18 +1,33 @@
+using NodaTime;
 using Spartan.Domain;
 
 namespace Spartan.Storage;
 
 public sealed partial class Broker
 {
-    public bool HasQueue(string name) => _state.Contains(name);
-
     public Task<Guid> PushAsync(string queue, PushRequest request) => Submit(new PushCommand(queue, request));
+
+    /// <summary>Pushes every request as one atomic write, in order.</summary>
+    public Task<Guid[]> PushManyAsync(string queue, PushRequest[] requests) => Submit(new PushManyCommand(queue, requests));
 
     public Task<MessageDecision> PopAsync(string queue) =>
         Submit(new PopCommand(queue, new Receipt(Guid.NewGuid())));
 
+    /// <summary>Reserves up to <paramref name="count"/> visible messages; with none visible, parks the caller for up
+    /// to <paramref name="wait"/> (long polling) and answers as soon as one becomes visible. An empty answer means
+    /// the wait ended with nothing; a cancelled <paramref name="aborted"/> withdraws the caller, reserving nothing.</summary>
+    public Task<IReadOnlyList<MessageSnapshot>> PopWaitAsync(string queue, int count, TimeSpan wait, CancellationToken aborted)
+    {
+        var command = new PopWaitCommand(queue, count, Duration.FromTimeSpan(wait), aborted);
+        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        return command.Task;
+    }
+
     public Task<MessageDecision> DeleteAsync(string queue, Guid id, Receipt? receipt) =>
         Submit(new DeleteCommand(queue, id, receipt));
+
+    public Task<(List<Guid> Deleted, List<Guid> NotFound)> DeleteManyAsync(string queue, Guid[] ids) =>
+        Submit(new DeleteManyCommand(queue, ids));
 
     public Task<Outcome> RequeueAsync(string queue, Guid id, Receipt? receipt) =>
         Submit(new RequeueCommand(queue, id, receipt));
@@ -27,6 +42,11 @@ public sealed partial class Broker
     public Task<MessageDecision> GetAsync(string queue, Guid id) => Submit(new GetCommand(queue, id));
 
     public Task<QueueCounts> CountAsync(string queue) => Submit(new CountCommand(queue));
+
+    public Task<QueueStats[]> StatsAsync(IReadOnlyList<string> queues) => Submit(new StatsCommand(queues));
+
+    /// <summary>Moves the dead letters of <paramref name="queue"/> back into it; null when it has no dead-letter queue.</summary>
+    public Task<int?> RedriveAsync(string queue) => Submit(new RedriveCommand(queue));
 
     /// <summary>Ends reservations that ran out in every queue; returns how many events that took.</summary>
     public Task<int> TickAsync() => Submit(new MaintenanceCommand(collectGarbage: false));

@@ -1,20 +1,29 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Spartan.Domain;
-using Spartan.Domain.Events;
 
 namespace Spartan.Storage;
 
+/// <summary>Told about every committed batch, on the commit loop: keep it cheap (metrics, replication signal).</summary>
+public interface ICommitObserver
+{
+    void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime);
+}
+
 /// <summary>The single writer of a node: every queue operation, read or write, goes through its commit loop.</summary>
 /// <remarks>
-/// Ownership: one loop task owns the <see cref="QueueSet"/> and the <see cref="IEventLog"/>; request threads only
-/// enqueue commands and await their answers, so none blocks. The loop drains whatever is queued, decides and
-/// applies each command in order (later ones see earlier effects), appends the batch's events as one write
-/// (group commit), and only then completes the batch's callers, so no client sees state that is not committed.
-/// Failure: a failed append or a broken invariant fails the batch and every later command with
-/// <see cref="StorageUnavailableException"/> and completes <see cref="Faulted"/>; memory is never rolled back
+/// Ownership: one loop task owns the <see cref="QueueSet"/>, the <see cref="IEventLog"/> and the parked consumers;
+/// request threads only enqueue commands and await their answers, so none blocks. The loop drains whatever is
+/// queued, decides and applies each command in order (later ones see earlier effects), hands newly visible
+/// messages to parked consumers, appends the batch's events as one write (group commit), and only then answers
+/// the batch's callers, so no client sees state that is not committed. A timer from the injected
+/// <see cref="TimeProvider"/> wakes the loop when a wait, a delay or a reservation that a parked consumer cares
+/// about ends.
+/// Failure: a failed append or a broken invariant fails the batch, every parked consumer and every later command
+/// with <see cref="StorageUnavailableException"/> and completes <see cref="Faulted"/>; memory is never rolled back
 /// by hand, the node is expected to stop and recover from its store.
 /// </remarks>
 public sealed partial class Broker : IAsyncDisposable
@@ -27,9 +36,12 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly IEventLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly WaitRegistry _waits = new();
+    private readonly ITimer _wake;
     private Task? _loop;
     private long _lastSequence;
     private Instant _lastNow = Instant.MinValue;
+    private int _parked;
 
     public Broker(QueueSet state, IEventLog log, TimeProvider time, ILogger<Broker>? logger = null)
     {
@@ -38,6 +50,7 @@ public sealed partial class Broker : IAsyncDisposable
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _lastSequence = log.LastSequence;
+        _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Completes with the error that stopped the loop; the host turns it into a stop with exit code 1.</summary>
@@ -46,54 +59,73 @@ public sealed partial class Broker : IAsyncDisposable
     /// <summary>The sequence number of the last committed event.</summary>
     public long CommittedSequence => Volatile.Read(ref _lastSequence);
 
+    /// <summary>How many consumers are parked in long polls right now.</summary>
+    public int ParkedConsumers => Volatile.Read(ref _parked);
+
+    /// <summary>Told about each committed batch (set before <see cref="Start"/>).</summary>
+    public ICommitObserver? Observer { get; set; }
+
     public void Start() => _loop ??= Task.Run(RunAsync);
 
-    /// <summary>Stops taking commands, answers those already queued, and waits for the loop to end.</summary>
+    /// <summary>Ends every long poll at once (answered with no message) and parks nobody from now on.</summary>
+    public Task ReleaseWaitersAsync()
+    {
+        var release = new ReleaseCommand();
+        if (!_commands.Writer.TryWrite(release)) release.Fail(Stopped());
+        return release.Task;
+    }
+
+    /// <summary>Releases waiters, stops taking commands, answers those already queued, waits for the loop.</summary>
     public async Task StopAsync()
     {
+        _commands.Writer.TryWrite(new ReleaseCommand());
         _commands.Writer.TryComplete();
         if (_loop is not null) await _loop;
+        await _wake.DisposeAsync();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private Task<T> Submit<T>(Command<T> command)
     {
-        if (!_commands.Writer.TryWrite(command))
-            command.Fail(new StorageUnavailableException("The node is stopping or its store failed."));
+        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
         return command.Task;
     }
+
+    private void Wake() => _commands.Writer.TryWrite(new WakeCommand());
+
+    private static StorageUnavailableException Stopped() => new("The node is stopping or its store failed.");
 
     private async Task RunAsync()
     {
         var reader = _commands.Reader;
-        var batch = new List<Command>();
-        var events = new List<QueueEvent>();
+        var pending = new List<Command>();
+        var batch = new CommitBatch(_state, _waits);
+        var served = new List<(Waiter, IReadOnlyList<MessageSnapshot>)>();
         var sequenced = new List<SequencedEvent>();
         try
         {
             while (await reader.WaitToReadAsync())
             {
-                while (batch.Count < MaxBatch && reader.TryRead(out var command)) batch.Add(command);
+                while (pending.Count < MaxBatch && reader.TryRead(out var command)) pending.Add(command);
 
                 // Event instants never run backwards in log order, even if the wall clock steps back.
                 var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
                 if (now < _lastNow) now = _lastNow;
-                _lastNow = now;
-                foreach (var command in batch) command.Execute(_state, now, events);
+                _lastNow = batch.Now = now;
+                foreach (var command in pending) command.Execute(batch);
+                _waits.Serve(batch, served);
 
-                if (events.Count > 0)
-                {
-                    var next = _lastSequence;
-                    foreach (var e in events) sequenced.Add(new SequencedEvent(++next, e));
-                    await _log.AppendAsync(sequenced, CancellationToken.None);
-                    Volatile.Write(ref _lastSequence, next);
-                }
+                if (batch.Events.Count > 0) await AppendAsync(batch, sequenced);
 
-                foreach (var command in batch) command.Complete();
-                batch.Clear();
-                events.Clear();
+                foreach (var command in pending) command.Complete();
+                foreach (var (waiter, messages) in served) waiter.Complete(messages);
+                pending.Clear();
+                served.Clear();
+                batch.Events.Clear();
                 sequenced.Clear();
+                Volatile.Write(ref _parked, _waits.Parked);
+                ArmWakeTimer(now);
             }
         }
         catch (Exception error)
@@ -101,10 +133,49 @@ public sealed partial class Broker : IAsyncDisposable
             LogFault(_logger, error);
             _commands.Writer.TryComplete();
             var failure = new StorageUnavailableException("The store failed; nothing was acknowledged.", error);
-            foreach (var command in batch) command.Fail(failure);
+            foreach (var command in pending) command.Fail(failure);
+            foreach (var (waiter, _) in served) waiter.Fail(failure);
+            _waits.FailAll(failure);
             while (reader.TryRead(out var command)) command.Fail(failure);
             _faulted.TrySetResult(error);
         }
+    }
+
+    private async Task AppendAsync(CommitBatch batch, List<SequencedEvent> sequenced)
+    {
+        var next = _lastSequence;
+        foreach (var e in batch.Events) sequenced.Add(new SequencedEvent(++next, e));
+        var started = Stopwatch.GetTimestamp();
+        await _log.AppendAsync(sequenced, CancellationToken.None);
+        Volatile.Write(ref _lastSequence, next);
+        Observer?.Committed(sequenced, Stopwatch.GetElapsedTime(started));
+    }
+
+    private void ArmWakeTimer(Instant now)
+    {
+        if (_waits.NextWake(_state) is { } wake)
+        {
+            var due = wake - now;
+            _wake.Change(due > Duration.Zero ? due.ToTimeSpan() : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _wake.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Marks the registry released; the loop's serve step then ends every wait.</summary>
+    private sealed class ReleaseCommand : Command
+    {
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => _done.Task;
+
+        public override void Execute(CommitBatch batch) => batch.Waits.Release();
+
+        public override void Complete() => _done.TrySetResult();
+
+        public override void Fail(Exception error) => _done.TrySetException(error);
     }
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The commit loop stopped; the node must restart and recover")]

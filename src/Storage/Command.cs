@@ -4,11 +4,21 @@ using Spartan.Domain.Events;
 
 namespace Spartan.Storage;
 
+/// <summary>What a command sees while the commit loop executes it: the state, the batch's instant, the events
+/// decided so far in the batch, and the consumers parked for messages.</summary>
+internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
+{
+    public QueueSet State { get; } = state;
+    public WaitRegistry Waits { get; } = waits;
+    public List<QueueEvent> Events { get; } = [];
+    public Instant Now { get; set; }
+}
+
 /// <summary>One queue operation travelling through the commit loop: decided and applied in the loop, answered
 /// only after the batch it belongs to is committed.</summary>
 internal abstract class Command
 {
-    public abstract void Execute(QueueSet state, Instant now, List<QueueEvent> events);
+    public abstract void Execute(CommitBatch batch);
     public abstract void Complete();
     public abstract void Fail(Exception error);
 }
@@ -22,8 +32,7 @@ internal abstract class Command<T> : Command
 
     public Task<T> Task => _done.Task;
 
-    public sealed override void Execute(QueueSet state, Instant now, List<QueueEvent> events) =>
-        _result = Decide(state, now, events);
+    public sealed override void Execute(CommitBatch batch) => _result = Decide(batch.State, batch.Now, batch.Events);
 
     protected abstract T Decide(QueueSet state, Instant now, List<QueueEvent> events);
 

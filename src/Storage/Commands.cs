@@ -72,3 +72,75 @@ internal sealed class MaintenanceCommand(bool collectGarbage) : Command<int>
         return events.Count - before;
     }
 }
+
+internal sealed class PushManyCommand(string queue, PushRequest[] requests) : Command<Guid[]>
+{
+    protected override Guid[] Decide(QueueSet state, Instant now, List<QueueEvent> events)
+    {
+        var ids = new Guid[requests.Length];
+        for (var i = 0; i < requests.Length; i++) ids[i] = state.Push(queue, requests[i], now, events);
+        return ids;
+    }
+}
+
+internal sealed class DeleteManyCommand(string queue, Guid[] ids) : Command<(List<Guid> Deleted, List<Guid> NotFound)>
+{
+    protected override (List<Guid> Deleted, List<Guid> NotFound) Decide(QueueSet state, Instant now, List<QueueEvent> events)
+    {
+        var deleted = new List<Guid>(ids.Length);
+        var notFound = new List<Guid>();
+        foreach (var id in ids)
+            (state.Delete(queue, id, null, now, events).Outcome == Outcome.Ok ? deleted : notFound).Add(id);
+        return (deleted, notFound);
+    }
+}
+
+internal sealed class RedriveCommand(string queue) : Command<int?>
+{
+    protected override int? Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
+        state.Redrive(queue, now, events);
+}
+
+internal sealed class StatsCommand(IReadOnlyList<string> queues) : Command<QueueStats[]>
+{
+    protected override QueueStats[] Decide(QueueSet state, Instant now, List<QueueEvent> events)
+    {
+        var stats = new QueueStats[queues.Count];
+        for (var i = 0; i < stats.Length; i++) stats[i] = state.Stats(queues[i], now, events);
+        return stats;
+    }
+}
+
+/// <summary>Pops up to <c>count</c> messages, parking the consumer for up to <c>wait</c> when none is visible.</summary>
+internal sealed class PopWaitCommand(string queue, int count, Duration wait, CancellationToken aborted) : Command
+{
+    private static readonly Func<Receipt> NewReceipt = static () => new Receipt(Guid.NewGuid());
+    private readonly TaskCompletionSource<IReadOnlyList<MessageSnapshot>> _done =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private List<MessageSnapshot>? _result;
+
+    public Task<IReadOnlyList<MessageSnapshot>> Task => _done.Task;
+
+    public override void Execute(CommitBatch batch)
+    {
+        var messages = new List<MessageSnapshot>(Math.Min(count, 16));
+        batch.State.PopMany(queue, count, NewReceipt, batch.Now, batch.Events, messages);
+        if (messages.Count > 0 || wait <= Duration.Zero || batch.Waits.Released || aborted.IsCancellationRequested)
+            _result = messages;
+        else // parked: the wait registry answers through the same completion source once served or timed out
+            batch.Waits.Park(new Waiter(queue, count, batch.Now + wait, _done, aborted));
+    }
+
+    public override void Complete()
+    {
+        if (_result is not null) _done.TrySetResult(_result);
+    }
+
+    public override void Fail(Exception error) => _done.TrySetException(error);
+}
+
+/// <summary>Does nothing itself: it makes the loop run a batch, which serves parked consumers and ends waits.</summary>
+internal sealed class WakeCommand : Command<bool>
+{
+    protected override bool Decide(QueueSet state, Instant now, List<QueueEvent> events) => true;
+}

@@ -34,6 +34,22 @@ internal sealed class TestNode : IAsyncDisposable
     }
 
     public FakeTimeProvider Clock { get; }
+    public IServiceProvider Services => _app.Services;
+    public Spartan.Storage.Broker Broker => _app.Services.GetRequiredService<Spartan.Storage.Broker>();
+
+    /// <summary>Waits (bounded) until the broker has parked <paramref name="count"/> consumers.</summary>
+    public async Task WaitParkedAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Broker.ParkedConsumers != count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"parked {Broker.ParkedConsumers}, expected {count}");
+            await Task.Delay(2, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Stops the node (as SIGTERM would) without disposing it.</summary>
+    public Task StopAsync() => _app.StopAsync();
     public HttpClient Client { get; }
 
     public static async Task<TestNode> StartAsync(string toml = DefaultToml, bool realHttp = false)
@@ -68,12 +84,13 @@ internal sealed class TestNode : IAsyncDisposable
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string? key = null)
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? json = null, string? key = null,
+        CancellationToken? cancel = null)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null) request.Content = Json(json);
         if (key is not null) request.Headers.TryAddWithoutValidation("Authorization", key);
-        return await Client.SendAsync(request, TestContext.Current.CancellationToken);
+        return await Client.SendAsync(request, cancel ?? TestContext.Current.CancellationToken);
     }
 
     public async Task<Guid> PushAsync(string queue, string json = """{"body":"hello"}""")

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using FastEndpoints;
+using FastEndpoints.Swagger;
 using Spartan.Api.Configuration;
 using Spartan.Api.Http;
 using Spartan.Domain;
@@ -9,6 +11,8 @@ namespace Spartan.Api.Hosting;
 /// <summary>Builds the HTTP server of one node from its configuration; the CLI and the tests share it.</summary>
 public static class SpartanServer
 {
+    private const string OpenApiDocument = "spartan";
+
     public static WebApplication Build(SpartanConfig config, HostAddress address, LogLevel logLevel,
         Action<WebApplicationBuilder>? customize = null)
     {
@@ -40,6 +44,16 @@ public static class SpartanServer
             return next(context);
         });
         app.UseRouting();
+        app.UseOpenApi(openApi =>
+        {
+            openApi.DocumentName = OpenApiDocument;
+            openApi.Path = "/_/openapi.json";
+        });
+        app.UseSwaggerUi(ui =>
+        {
+            ui.Path = "/_/docs";
+            ui.DocumentPath = "/_/openapi.json";
+        });
         app.UseFastEndpoints(fe =>
         {
             fe.Endpoints.Configurator = endpoint =>
@@ -64,12 +78,27 @@ public static class SpartanServer
         services.AddSingleton(new QueueSet(QueueDefinitions.From(config)));
         services.AddSingleton<IEventLog, TransientEventLog>();
         services.AddSingleton<Broker>();
+        services.AddSingleton<NodeMetrics>();
         services.AddHostedService<BrokerService>();
         services.AddHostedService<MaintenanceJobs>();
         services.AddFastEndpoints(fe =>
         {
             fe.DisableAutoDiscovery = true;
             fe.Assemblies = [typeof(SpartanServer).Assembly];
+        });
+        services.SwaggerDocument(doc =>
+        {
+            doc.ShortSchemaNames = true;
+            doc.AutoTagPathSegmentIndex = 0;
+            doc.SerializerSettings = json => json.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            doc.DocumentSettings = settings =>
+            {
+                settings.DocumentName = OpenApiDocument;
+                settings.Title = "Spartan";
+                settings.Version = NodeInfo.BuildVersion;
+                settings.Description = "A self-hosted message queue with an SQS-like HTTP API. Errors are " +
+                                       "application/problem+json with the titles of the specification.";
+            };
         });
     }
 }

@@ -42,6 +42,17 @@ public sealed class AccessKeys
         return entry!.All || entry.Queues.Contains(queue) ? AccessResult.Granted : AccessResult.Denied;
     }
 
+    /// <summary>Checks a header that must carry any valid key, and tells which queues that key covers
+    /// (<c>/_/queues</c>); without configured keys every queue is covered.</summary>
+    public AccessResult CheckAny(string? header, out Func<string, bool> covers)
+    {
+        covers = static _ => true;
+        if (!Required) return AccessResult.Granted;
+        var found = Find(header, out var entry);
+        if (found == AccessResult.Granted && !entry!.All) covers = entry.Queues.Contains;
+        return found;
+    }
+
     /// <summary>Checks a header that must carry a wildcard key (<c>/_/metrics</c>).</summary>
     public AccessResult CheckWildcard(string? header)
     {

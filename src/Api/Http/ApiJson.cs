@@ -1,7 +1,14 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spartan.Api.Features.BatchDelete;
+using Spartan.Api.Features.BatchPop;
+using Spartan.Api.Features.BatchPush;
 using Spartan.Api.Features.Delete;
+using Spartan.Api.Features.Queues;
+using Spartan.Api.Features.Redrive;
+using Spartan.Api.Features.Stats;
+using Spartan.Api.Features.Touch;
 using Spartan.Api.Features.Health;
 using Spartan.Api.Features.Push;
 using Spartan.Api.Features.Size;
@@ -23,6 +30,15 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(DeleteResponse))]
 [JsonSerializable(typeof(SizeResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(BatchPushBody))]
+[JsonSerializable(typeof(BatchPushResponse))]
+[JsonSerializable(typeof(BatchPopResponse))]
+[JsonSerializable(typeof(BatchDeleteBody))]
+[JsonSerializable(typeof(BatchDeleteResponse))]
+[JsonSerializable(typeof(TouchBody))]
+[JsonSerializable(typeof(StatsJson))]
+[JsonSerializable(typeof(RedriveResponse))]
+[JsonSerializable(typeof(QueuesResponse))]
 public sealed partial class ApiJson : JsonSerializerContext;
 
 /// <summary>The context the API writes with.</summary>

@@ -7,4 +7,7 @@ public sealed class ApiLimits(int bodySize)
     public int BodySize { get; } = bodySize;
 
     public long RequestLimit { get; } = 6L * bodySize + 64 * 1024;
+
+    /// <summary>The limit of the batch routes: 100 times <see cref="RequestLimit"/>.</summary>
+    public long BatchRequestLimit => 100 * RequestLimit;
 }

@@ -18,3 +18,6 @@ public sealed class RequestBodyState
     /// <summary>Why the body could not be read as the expected JSON, naming the field where possible.</summary>
     public string? Malformed { get; set; }
 }
+
+/// <summary>A batch body: its byte limit is 100 times a single message's (SPEC §3.4).</summary>
+public interface IBatchBody;

@@ -15,12 +15,14 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<
     private static readonly JsonTypeInfo<TRequest> Type =
         (JsonTypeInfo<TRequest>)ApiJson.Web.GetTypeInfo(typeof(TRequest))!;
 
+    private static readonly bool IsBatch = typeof(IBatchBody).IsAssignableFrom(typeof(TRequest));
+
     public async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
     {
         var http = ctx.HttpContext;
         var state = new RequestBodyState();
         http.Features.Set(state);
-        var limit = limits.RequestLimit;
+        var limit = IsBatch ? limits.BatchRequestLimit : limits.RequestLimit;
         if (http.Request.ContentLength > limit)
         {
             state.TooLarge = true;

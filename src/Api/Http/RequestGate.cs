@@ -18,16 +18,8 @@ public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimit
         if (!http.Request.RouteValues.TryGetValue(QueueRouteValue, out var value) || value is not string queue)
             return Task.CompletedTask; // server routes (/_/…) check their own access
 
-        switch (keys.Check(http.Request.Headers.Authorization, queue))
-        {
-            case AccessResult.NoHeader:
-                return Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.NoAuthorizationHeader);
-            case AccessResult.IncorrectHeader:
-                return Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.IncorrectKeyHeader,
-                    "Expected 'Authorization: Bearer <key>'.");
-            case AccessResult.Denied:
-                return Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied);
-        }
+        if (keys.Check(http.Request.Headers.Authorization, queue) is var access && access != AccessResult.Granted)
+            return Refuse(http, access);
 
         if (!queues.Names.Contains(queue))
             return Problems.WriteAsync(http, StatusCodes.Status404NotFound, Problems.QueueNotFound);
@@ -44,10 +36,22 @@ public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimit
             return Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.InvalidRequest, invalid);
         return Task.CompletedTask;
     }
+
+    /// <summary>Answers a failed access check with the status and title of SPEC §3.4.</summary>
+    public static Task Refuse(HttpContext http, AccessResult access) => access switch
+    {
+        AccessResult.NoHeader => Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.NoAuthorizationHeader),
+        AccessResult.IncorrectHeader => Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.IncorrectKeyHeader,
+            "Expected 'Authorization: Bearer <key>'."),
+        _ => Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
+    };
 }
 
 /// <summary>The queue names declared in the configuration; only these exist for clients.</summary>
-public sealed class DeclaredQueues(IEnumerable<string> names)
+public sealed class DeclaredQueues(IReadOnlyList<string> names)
 {
     public FrozenSet<string> Names { get; } = names.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The names in declaration order.</summary>
+    public IReadOnlyList<string> InOrder { get; } = names;
 }

@@ -1,0 +1,39 @@
+using FastEndpoints;
+using Spartan.Api.Http;
+using Spartan.Storage;
+
+namespace Spartan.Api.Features.BatchPop;
+
+/// <summary><c>GET /{queue}/batch?count=N&amp;wait=S</c>: reserve up to N visible messages, long-polling like pop.</summary>
+public sealed class BatchPopEndpoint(Broker broker) : EndpointWithoutRequest<BatchPopResponse>
+{
+    public override void Configure()
+    {
+        Get("/{queue}/batch");
+        Summary(s =>
+        {
+            s.Summary = "Reserve up to N visible messages";
+            s.Params["count"] = "How many messages at most (1-100, default 1)";
+            s.Params["wait"] = "Seconds to wait for at least one (0-20, default 0)";
+        });
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var count = QueryArgs.Read(HttpContext, "count", 1, QueryArgs.MaxBatch, 1, out var problem);
+        var wait = count is null ? null : QueryArgs.Read(HttpContext, "wait", 0, QueryArgs.MaxWaitSeconds, 0, out problem);
+        if (count is null || wait is null)
+        {
+            await Problems.WriteAsync(HttpContext, StatusCodes.Status400BadRequest, Problems.InvalidRequest, problem);
+            return;
+        }
+
+        var messages = await broker.PopWaitAsync(HttpContext.QueueName(), count.Value, TimeSpan.FromSeconds(wait.Value), ct);
+        var json = new MessageJson[messages.Count];
+        for (var i = 0; i < json.Length; i++) json[i] = MessageJson.From(messages[i]);
+        await Replies.OkAsync(HttpContext, new BatchPopResponse(json), ApiJson.Web.BatchPopResponse);
+    }
+}
+
+/// <summary>Answer of batch pop: the reserved messages, possibly none.</summary>
+public sealed record BatchPopResponse(IReadOnlyList<MessageJson> Messages);

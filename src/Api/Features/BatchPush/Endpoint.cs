@@ -1,0 +1,25 @@
+using FastEndpoints;
+using Spartan.Api.Http;
+using Spartan.Storage;
+
+namespace Spartan.Api.Features.BatchPush;
+
+/// <summary><c>POST /{queue}/batch</c>: push 1 to 100 messages as one atomic write.</summary>
+public sealed class BatchPushEndpoint(Broker broker) : Endpoint<BatchPushBody, BatchPushResponse>
+{
+    public override void Configure()
+    {
+        Post("/{queue}/batch");
+        Summary(s =>
+        {
+            s.Summary = "Push 1-100 messages atomically";
+            s.Description = "All are validated first: one invalid message is 400 (one too large is 413) and none is pushed.";
+        });
+    }
+
+    public override async Task HandleAsync(BatchPushBody req, CancellationToken ct)
+    {
+        var ids = await broker.PushManyAsync(HttpContext.QueueName(), req.ToRequests());
+        await Replies.OkAsync(HttpContext, new BatchPushResponse(ids), ApiJson.Web.BatchPushResponse);
+    }
+}

@@ -1,0 +1,26 @@
+using FastEndpoints;
+using Spartan.Api.Http;
+using Spartan.Storage;
+
+namespace Spartan.Api.Features.GetMessage;
+
+/// <summary><c>GET /{queue}/messages/{id}</c>: one message in any state.</summary>
+public sealed class GetMessageEndpoint(Broker broker) : EndpointWithoutRequest<MessageJson>
+{
+    public override void Configure()
+    {
+        Get("/{queue}/messages/{id}");
+        Summary(s => s.Summary = "Show one message in any state");
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        if (!Uuid.TryParse(HttpContext.Request.RouteValues["id"] as string, out var id))
+        {
+            await Problems.WriteAsync(HttpContext, StatusCodes.Status400BadRequest, Problems.InvalidRequest, "The id in the path is not a UUID.");
+            return;
+        }
+
+        await Replies.MessageAsync(HttpContext, await broker.GetAsync(HttpContext.QueueName(), id));
+    }
+}

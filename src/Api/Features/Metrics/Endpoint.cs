@@ -1,0 +1,29 @@
+using FastEndpoints;
+using Spartan.Api.Hosting;
+using Spartan.Api.Http;
+
+namespace Spartan.Api.Features.Metrics;
+
+/// <summary><c>GET /_/metrics</c>: Prometheus text format; needs a <c>*</c> key when keys are configured (SPEC §9).</summary>
+public sealed class MetricsEndpoint(NodeMetrics metrics, AccessKeys keys) : EndpointWithoutRequest
+{
+    public override void Configure()
+    {
+        Get("/_/metrics");
+        Summary(s => s.Summary = "Prometheus metrics (needs a wildcard key when keys are configured)");
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var access = keys.CheckWildcard(HttpContext.Request.Headers.Authorization);
+        if (access != AccessResult.Granted)
+        {
+            await RequestGate.Refuse(HttpContext, access);
+            return;
+        }
+
+        HttpContext.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await metrics.Registry.CollectAndExportAsTextAsync(HttpContext.Response.Body, ct);
+        HttpContext.MarkResponseStart();
+    }
+}

@@ -1,0 +1,46 @@
+using FastEndpoints;
+using Spartan.Api.Features.Stats;
+using Spartan.Api.Http;
+using Spartan.Storage;
+
+namespace Spartan.Api.Features.Queues;
+
+/// <summary><c>GET /_/queues</c>: the queues the caller's key covers (any valid key; all without keys), with stats.</summary>
+public sealed class QueuesEndpoint(Broker broker, AccessKeys keys, DeclaredQueues declared) : EndpointWithoutRequest<QueuesResponse>
+{
+    public override void Configure()
+    {
+        Get("/_/queues");
+        Summary(s => s.Summary = "List the queues your key covers, with their stats");
+    }
+
+    public override async Task HandleAsync(CancellationToken ct)
+    {
+        var access = keys.CheckAny(HttpContext.Request.Headers.Authorization, out var covers);
+        if (access != AccessResult.Granted)
+        {
+            await RequestGate.Refuse(HttpContext, access);
+            return;
+        }
+
+        var names = new List<string>(declared.InOrder.Count);
+        foreach (var name in declared.InOrder)
+            if (covers(name)) names.Add(name);
+        var stats = await broker.StatsAsync(names);
+        var queues = new QueueJson[stats.Length];
+        for (var i = 0; i < queues.Length; i++)
+        {
+            var s = StatsJson.From(stats[i]);
+            queues[i] = new QueueJson(stats[i].Name, s.Size, s.Available, s.Delayed, s.InFlight, s.Exhausted, s.DeadLetter, s.OldestVisibleAgeS);
+        }
+
+        await Replies.OkAsync(HttpContext, new QueuesResponse(queues), ApiJson.Web.QueuesResponse);
+    }
+}
+
+/// <summary>One queue with its stats.</summary>
+public sealed record QueueJson(string Name, int Size, int Available, int Delayed, int InFlight, int Exhausted,
+    string? DeadLetter, double? OldestVisibleAgeS);
+
+/// <summary>Answer of <c>/_/queues</c>.</summary>
+public sealed record QueuesResponse(IReadOnlyList<QueueJson> Queues);

@@ -1,0 +1,83 @@
+using Prometheus;
+using Spartan.Api.Http;
+using Spartan.Domain.Events;
+using Spartan.Storage;
+
+namespace Spartan.Api.Hosting;
+
+/// <summary>The Prometheus metrics of SPEC §8 in a registry of this node's own (never the static default, so two
+/// nodes in one process do not mix): messages per queue and state, operation counters, store write latency.</summary>
+/// <remarks>Counters are fed by <see cref="Committed"/>, which runs on the commit loop after each write, so it only
+/// bumps pre-resolved counters. Gauges are read from the broker when a scrape begins.</remarks>
+public sealed class NodeMetrics : ICommitObserver
+{
+    private readonly Dictionary<string, QueueCounters> _byQueue = new(StringComparer.Ordinal);
+    private readonly Histogram _writeSeconds;
+    private readonly Gauge _messages;
+    private readonly Gauge _parked;
+    private readonly Counter _pushed, _reserved, _deleted, _requeued, _expired, _deadLettered;
+
+    public NodeMetrics(Broker broker, DeclaredQueues queues)
+    {
+        Registry = Metrics.NewCustomRegistry();
+        var factory = Metrics.WithCustomRegistry(Registry);
+        string[] queue = ["queue"];
+        _pushed = factory.CreateCounter("spartan_pushed_total", "Messages pushed.", queue);
+        _reserved = factory.CreateCounter("spartan_popped_total", "Messages reserved by pops (batch pops and long polls included).", queue);
+        _deleted = factory.CreateCounter("spartan_deleted_total", "Messages deleted.", queue);
+        _requeued = factory.CreateCounter("spartan_requeued_total", "Reservations handed back by requeue.", queue);
+        _expired = factory.CreateCounter("spartan_expired_total", "Reservations that ran out.", queue);
+        _deadLettered = factory.CreateCounter("spartan_dead_lettered_total", "Exhausted messages moved to a dead-letter queue.", queue);
+        _messages = factory.CreateGauge("spartan_messages", "Messages held, by queue and state.", "queue", "state");
+        _parked = factory.CreateGauge("spartan_long_poll_waiting", "Consumers parked in long polls.");
+        _writeSeconds = factory.CreateHistogram("spartan_store_write_seconds", "Time to append one group-committed batch to the store.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00001, 2, 20) });
+
+        foreach (var name in queues.InOrder) For(name);
+        Registry.AddBeforeCollectCallback(async cancel =>
+        {
+            var stats = await broker.StatsAsync(queues.InOrder);
+            foreach (var s in stats)
+            {
+                _messages.WithLabels(s.Name, "available").Set(s.Counts.Available);
+                _messages.WithLabels(s.Name, "delayed").Set(s.Counts.Delayed);
+                _messages.WithLabels(s.Name, "in_flight").Set(s.Counts.InFlight);
+                _messages.WithLabels(s.Name, "exhausted").Set(s.Counts.Exhausted);
+            }
+
+            _parked.Set(broker.ParkedConsumers);
+        });
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime)
+    {
+        _writeSeconds.Observe(writeTime.TotalSeconds);
+        foreach (var (_, e) in events)
+        {
+            var counters = For(e.Queue);
+            switch (e)
+            {
+                case MessagePushed: counters.Pushed.Inc(); break;
+                case MessageReserved: counters.Reserved.Inc(); break;
+                case MessageDeleted: counters.Deleted.Inc(); break;
+                case MessageRequeued: counters.Requeued.Inc(); break;
+                case ReservationExpired: counters.Expired.Inc(); break;
+                case MessageDeadLettered: counters.DeadLettered.Inc(); break;
+            }
+        }
+    }
+
+    private QueueCounters For(string queue)
+    {
+        if (_byQueue.TryGetValue(queue, out var counters)) return counters;
+        counters = new QueueCounters(_pushed.WithLabels(queue), _reserved.WithLabels(queue), _deleted.WithLabels(queue),
+            _requeued.WithLabels(queue), _expired.WithLabels(queue), _deadLettered.WithLabels(queue));
+        _byQueue[queue] = counters;
+        return counters;
+    }
+
+    private sealed record QueueCounters(Counter.Child Pushed, Counter.Child Reserved, Counter.Child Deleted,
+        Counter.Child Requeued, Counter.Child Expired, Counter.Child DeadLettered);
+}

@@ -1,0 +1,24 @@
+using System.Globalization;
+
+namespace Spartan.Api.Http;
+
+/// <summary>Reads the integer query parameters of SPEC §3.2 (<c>wait</c>, <c>count</c>) with their ranges.</summary>
+public static class QueryArgs
+{
+    public const int MaxWaitSeconds = 20;
+    public const int MaxBatch = 100;
+
+    /// <summary>The value of <paramref name="name"/>, <paramref name="fallback"/> when absent; null with a detail
+    /// naming the parameter when it is not an integer within <paramref name="min"/>…<paramref name="max"/>.</summary>
+    public static int? Read(HttpContext context, string name, int min, int max, int fallback, out string? problem)
+    {
+        problem = null;
+        var values = context.Request.Query[name];
+        if (values.Count == 0) return fallback;
+        if (values.Count == 1 && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            && value >= min && value <= max)
+            return value;
+        problem = $"Query parameter '{name}' must be an integer within {min}…{max}.";
+        return null;
+    }
+}

@@ -1,0 +1,128 @@
+using NodaTime;
+using Spartan.Domain;
+using Spartan.Domain.Events;
+
+namespace Spartan.Storage;
+
+/// <summary>A consumer parked on a queue until a message becomes visible or its wait ends (long polling).</summary>
+/// <remarks>Parked without a thread: it is a task completion source. Exactly one of the loop (serving it or
+/// ending its wait) and the client's disconnect takes it, decided by one compare-and-swap, so a consumer that
+/// went away is never handed a reservation.</remarks>
+internal sealed class Waiter
+{
+    private const int Waiting = 0, Taken = 1, Cancelled = 2;
+    private readonly TaskCompletionSource<IReadOnlyList<MessageSnapshot>> _done;
+    private CancellationTokenRegistration _abort;
+    private int _state;
+
+    public Waiter(string queue, int count, Instant deadline,
+        TaskCompletionSource<IReadOnlyList<MessageSnapshot>> done, CancellationToken aborted)
+    {
+        _done = done;
+        Queue = queue;
+        Count = count;
+        Deadline = deadline;
+        if (aborted.CanBeCanceled)
+            _abort = aborted.UnsafeRegister(static (self, token) => ((Waiter)self!).Cancel(token), this);
+    }
+
+    public string Queue { get; }
+    public int Count { get; }
+    public Instant Deadline { get; }
+    public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
+
+    /// <summary>Claims the waiter for the loop; false when the client already went away.</summary>
+    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+
+    public void Complete(IReadOnlyList<MessageSnapshot> messages)
+    {
+        _abort.Unregister();
+        _done.TrySetResult(messages);
+    }
+
+    public void Fail(Exception error)
+    {
+        _abort.Unregister();
+        _done.TrySetException(error);
+    }
+
+    private void Cancel(CancellationToken token)
+    {
+        if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting) _done.TrySetCanceled(token);
+    }
+}
+
+/// <summary>The consumers parked per queue, in arrival order, and their wait deadlines.</summary>
+/// <remarks>Owned by the commit loop, which alone touches it. Waiters that went away stay queued until the loop
+/// meets them (lazy removal); their deadline bounds how long that can be.</remarks>
+internal sealed class WaitRegistry
+{
+    private static readonly Func<Receipt> NewReceipt = static () => new Receipt(Guid.NewGuid());
+    private readonly Dictionary<string, Queue<Waiter>> _byQueue = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<Waiter, Instant> _deadlines = new();
+
+    /// <summary>True once the node is stopping: waits end at once and nobody parks any more.</summary>
+    public bool Released { get; private set; }
+
+    public int Parked => _deadlines.Count;
+
+    public void Park(Waiter waiter)
+    {
+        if (!_byQueue.TryGetValue(waiter.Queue, out var line)) _byQueue[waiter.Queue] = line = new Queue<Waiter>();
+        line.Enqueue(waiter);
+        _deadlines.Enqueue(waiter, waiter.Deadline);
+    }
+
+    /// <summary>Hands visible messages to parked consumers in arrival order, and ends the waits that ran out
+    /// (with no message). Reservations go into the batch's events; the waiters go to <paramref name="served"/>,
+    /// to be answered once the batch is committed.</summary>
+    public void Serve(CommitBatch batch, List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
+    {
+        foreach (var (queue, line) in _byQueue)
+        {
+            while (line.TryPeek(out var waiter))
+            {
+                if (!waiter.IsWaiting) { line.Dequeue(); continue; }
+                if (!batch.State.HasVisible(queue, batch.Now, batch.Events)) break;
+                line.Dequeue();
+                if (!waiter.TryTake()) continue;
+                var messages = new List<MessageSnapshot>(waiter.Count);
+                batch.State.PopMany(queue, waiter.Count, NewReceipt, batch.Now, batch.Events, messages);
+                served.Add((waiter, messages));
+            }
+        }
+
+        while (_deadlines.TryPeek(out var waiter, out var deadline) && (deadline <= batch.Now || Released))
+        {
+            _deadlines.Dequeue();
+            if (waiter.TryTake()) served.Add((waiter, []));
+        }
+
+        // Drop deadline entries of waiters that were served or went away, so Parked stays honest.
+        while (_deadlines.TryPeek(out var head, out _) && !head.IsWaiting) _deadlines.Dequeue();
+    }
+
+    /// <summary>The next instant at which a parked consumer may need the loop: a wait ending, a delay ending or a
+    /// reservation running out on a queue someone waits on.</summary>
+    public Instant? NextWake(QueueSet state)
+    {
+        Instant? next = _deadlines.TryPeek(out _, out var deadline) ? deadline : null;
+        foreach (var (queue, line) in _byQueue)
+        {
+            if (line.Count == 0 || state.NextChange(queue) is not { } change) continue;
+            if (next is null || change < next) next = change;
+        }
+
+        return next;
+    }
+
+    /// <summary>Ends every wait with no message (the node is stopping).</summary>
+    public void Release() => Released = true;
+
+    public void FailAll(Exception error)
+    {
+        while (_deadlines.TryDequeue(out var waiter, out _))
+            if (waiter.TryTake()) waiter.Fail(error);
+        _byQueue.Clear();
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Spartan.Api.Tests.Http;
+
+/// <summary>The server's own routes under <c>/_/</c> with access keys: queues, metrics, OpenAPI and docs.</summary>
+public sealed class ServerRouteTests : IAsyncLifetime
+{
+    private const string Keys = """
+        queues = ["a", "b", "c"]
+        [[access_keys]]
+        key = "root"
+        queues = ["*"]
+        [[access_keys]]
+        key = "only-b"
+        queues = ["b"]
+        """;
+
+    private TestNode _node = null!;
+
+    public async ValueTask InitializeAsync() => _node = await TestNode.StartAsync(Keys);
+
+    public async ValueTask DisposeAsync() => await _node.DisposeAsync();
+
+    [Fact]
+    public async Task Queue_list_shows_only_the_queues_the_key_covers()
+    {
+        async Task<string?[]> Names(string key) => (await TestNode.ReadAsync(await _node.SendAsync(HttpMethod.Get, "/_/queues", key: key)))
+            .GetProperty("queues").EnumerateArray().Select(q => q.GetProperty("name").GetString()).ToArray();
+        Assert.Equal(["a", "b", "c"], await Names("Bearer root"));
+        Assert.Equal(["b"], await Names("Bearer only-b"));
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Get, "/_/queues"), HttpStatusCode.BadRequest, "Authorization header not found");
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Get, "/_/queues", key: "Bearer nobody"), HttpStatusCode.Unauthorized, "Access denied");
+    }
+
+    [Fact]
+    public async Task Metrics_need_a_wildcard_key_and_speak_prometheus()
+    {
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Get, "/_/metrics"), HttpStatusCode.BadRequest, "Authorization header not found");
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Get, "/_/metrics", key: "Bearer only-b"), HttpStatusCode.Unauthorized, "Access denied");
+
+        await _node.SendAsync(HttpMethod.Post, "/b", """{"body":"x"}""", "Bearer only-b");
+        await _node.SendAsync(HttpMethod.Get, "/b", key: "Bearer only-b");
+        var response = await _node.SendAsync(HttpMethod.Get, "/_/metrics", key: "Bearer root");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("spartan_pushed_total{queue=\"b\"} 1", text);
+        Assert.Contains("spartan_popped_total{queue=\"b\"} 1", text);
+        Assert.Contains("spartan_messages{queue=\"b\",state=\"in_flight\"} 1", text);
+        Assert.Contains("spartan_store_write_seconds_bucket", text);
+        foreach (var counter in new[] { "deleted", "requeued", "expired", "dead_lettered" })
+            Assert.Contains($"spartan_{counter}_total", text);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_every_route_and_needs_no_key()
+    {
+        var response = await _node.SendAsync(HttpMethod.Get, "/_/openapi.json");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var paths = (await TestNode.ReadAsync(response)).GetProperty("paths");
+        string[] expected = ["/{queue}", "/{queue}/requeue", "/{queue}/clear", "/{queue}/size", "/{queue}/batch", "/{queue}/touch",
+            "/{queue}/peek", "/{queue}/messages/{id}", "/{queue}/stats", "/{queue}/redrive", "/_/queues", "/_/health", "/_/metrics"];
+        foreach (var path in expected) Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing");
+        Assert.True(paths.GetProperty("/{queue}").TryGetProperty("delete", out _));
+
+        var docs = await _node.Client.GetAsync("/_/docs/index.html", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
+        Assert.Contains("swagger", await docs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.OrdinalIgnoreCase);
+    }
+}
