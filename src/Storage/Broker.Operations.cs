@@ -48,6 +48,19 @@ public sealed partial class Broker
     /// <summary>Moves the dead letters of <paramref name="queue"/> back into it; null when it has no dead-letter queue.</summary>
     public Task<int?> RedriveAsync(string queue) => Submit(new RedriveCommand(queue));
 
+    /// <summary>A copy of the whole state at a batch boundary, for a snapshot; the loop pauses only to copy.</summary>
+    public Task<StateImage> CaptureAsync()
+    {
+        var command = new CaptureCommand();
+        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        return command.Task;
+    }
+
+    /// <summary>A copy of the state once the loop has stopped (the final snapshot of a graceful stop).</summary>
+    public StateImage CaptureStopped() => _loop is { IsCompleted: false }
+        ? throw new InvalidOperationException("The commit loop still runs.")
+        : _state.Capture(CommittedSequence);
+
     /// <summary>Ends reservations that ran out in every queue; returns how many events that took.</summary>
     public Task<int> TickAsync() => Submit(new MaintenanceCommand(collectGarbage: false));
 

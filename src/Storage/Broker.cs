@@ -113,6 +113,7 @@ public sealed partial class Broker : IAsyncDisposable
                 var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
                 if (now < _lastNow) now = _lastNow;
                 _lastNow = batch.Now = now;
+                batch.CommittedSequence = _lastSequence;
                 foreach (var command in pending) command.Execute(batch);
                 _waits.Serve(batch, served);
 

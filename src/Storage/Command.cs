@@ -12,6 +12,9 @@ internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
     public WaitRegistry Waits { get; } = waits;
     public List<QueueEvent> Events { get; } = [];
     public Instant Now { get; set; }
+
+    /// <summary>The sequence of the last committed event before this batch.</summary>
+    public long CommittedSequence { get; set; }
 }
 
 /// <summary>One queue operation travelling through the commit loop: decided and applied in the loop, answered

@@ -16,10 +16,11 @@ public interface IEventLog
     ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken);
 }
 
-/// <summary>The log of in-memory mode (no <c>[persistence]</c>): events are numbered but not kept.</summary>
-public sealed class TransientEventLog : IEventLog
+/// <summary>The log of in-memory and snapshot modes: events are numbered but not kept (snapshot mode keeps the state
+/// instead, every <c>timer</c> seconds and at shutdown).</summary>
+public sealed class TransientEventLog(long lastSequence = 0) : IEventLog
 {
-    public long LastSequence { get; private set; }
+    public long LastSequence { get; private set; } = lastSequence;
 
     public ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
     {

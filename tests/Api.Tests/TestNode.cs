@@ -58,7 +58,8 @@ internal sealed class TestNode : IAsyncDisposable
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
         var address = realHttp ? "127.0.0.1:0" : "127.0.0.1:5680";
         Assert.True(HostAddress.TryParse(address, out var host));
-        var app = SpartanServer.Build(config, host!, LogLevel.Warning, builder =>
+        var storage = NodeStorage.Open(config, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeStorage>.Instance);
+        var app = SpartanServer.Build(config, storage, host!, LogLevel.Warning, builder =>
         {
             if (!realHttp)
             {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
+using Spartan.Storage;
 
 namespace Spartan.Api.Cli;
 
@@ -40,8 +41,23 @@ public static partial class StartCommand
             return SpartanCli.Usage;
         }
 
-        await using var app = SpartanServer.Build(config, address, level);
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Spartan");
+        // Storage opens (and recovers) before the host exists, so a refusal stops the start cleanly; it is disposed
+        // after the server, which holds the commit loop that writes to it.
+        using var loggers = LoggerFactory.Create(logging => Logging.Configure(logging, level));
+        var logger = loggers.CreateLogger("Spartan");
+        NodeStorage storage;
+        try
+        {
+            storage = NodeStorage.Open(config, TimeProvider.System, loggers.CreateLogger<NodeStorage>());
+        }
+        catch (StoreException refused)
+        {
+            LogRefused(logger, refused.Message);
+            return SpartanCli.Failure;
+        }
+
+        using var ownedStorage = storage;
+        await using var app = SpartanServer.Build(config, storage, address, level);
         try
         {
             await app.StartAsync();
@@ -55,10 +71,10 @@ public static partial class StartCommand
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var addresses = string.Join(", ", bound ?? []);
-        var storage = config.Persistence is null ? "in memory" : config.Persistence.Mode.ToString().ToLowerInvariant();
+        var storageText = NodeStorage.Describe(config.Persistence);
         var queues = string.Join(", ", config.Queues);
         var role = NodeInfo.For(config).Role;
-        LogStarted(logger, NodeInfo.BuildVersion, addresses, role, storage, queues);
+        LogStarted(logger, NodeInfo.BuildVersion, addresses, role, storageText, queues);
 
         await app.WaitForShutdownAsync();
         LogStopped(logger);
@@ -71,9 +87,6 @@ public static partial class StartCommand
         if (config.Replication?.Mode == ReplicationMode.Replica)
             return "replication.mode is \"replica\": run `spartan replica` to follow the primary, or set " +
                    "replication.mode = \"primary\" (or remove [replication]) to promote this node.";
-        if (config.Persistence is not null)
-            return "persistence: this build keeps messages in memory only; durable storage is not available yet. " +
-                   "Remove the [persistence] section to run in memory.";
         if (config.Replication is not null)
             return "replication: this build cannot stream to replicas yet. Remove the [replication] section.";
         return null;
@@ -85,6 +98,9 @@ public static partial class StartCommand
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
         Message = "Spartan {Version} listening on {Address} ({Role}, {Storage}); queues: {Queues}")]
     private static partial void LogStarted(ILogger logger, string version, string address, string role, string storage, string queues);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Critical, Message = "Refusing to start: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Spartan stopped")]
     private static partial void LogStopped(ILogger logger);

@@ -13,7 +13,8 @@ public static class SpartanServer
 {
     private const string OpenApiDocument = "spartan";
 
-    public static WebApplication Build(SpartanConfig config, HostAddress address, LogLevel logLevel,
+    /// <summary>Builds the server over storage the caller opened (and disposes after the server).</summary>
+    public static WebApplication Build(SpartanConfig config, NodeStorage storage, HostAddress address, LogLevel logLevel,
         Action<WebApplicationBuilder>? customize = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -30,7 +31,7 @@ public static class SpartanServer
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
-        AddSpartan(builder.Services, config);
+        AddSpartan(builder.Services, config, storage);
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -66,7 +67,7 @@ public static class SpartanServer
         return app;
     }
 
-    private static void AddSpartan(IServiceCollection services, SpartanConfig config)
+    private static void AddSpartan(IServiceCollection services, SpartanConfig config, NodeStorage storage)
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
@@ -75,10 +76,12 @@ public static class SpartanServer
         services.AddSingleton(new DeclaredQueues(config.Queues));
         services.AddSingleton(new ApiLimits(config.BodySize));
         services.AddSingleton(new GcInterval(TimeSpan.FromSeconds(config.GcTimerSeconds)));
-        services.AddSingleton(new QueueSet(QueueDefinitions.From(config)));
-        services.AddSingleton<IEventLog, TransientEventLog>();
+        services.AddSingleton(storage);
+        services.AddSingleton(storage.State);
+        services.AddSingleton(storage.Log);
         services.AddSingleton<Broker>();
         services.AddSingleton<NodeMetrics>();
+        services.AddHostedService<SnapshotJob>();
         services.AddHostedService<BrokerService>();
         services.AddHostedService<MaintenanceJobs>();
         services.AddFastEndpoints(fe =>

@@ -1,0 +1,81 @@
+using Spartan.Api.Configuration;
+using Spartan.Domain;
+using Spartan.Storage;
+using Spartan.Storage.Rocks;
+
+namespace Spartan.Api.Hosting;
+
+/// <summary>The state and the event log a node starts with, per its <c>[persistence]</c> (SPEC §6): in memory;
+/// snapshot mode (recovered from the last snapshot, events numbered but not kept); log mode (recovered from snapshot
+/// plus log, folded at startup when <c>compaction = true</c>, every event written before its 200).</summary>
+/// <remarks>Opened once while the host starts, before the commit loop exists. A folder that is locked, damaged or of
+/// an unknown format throws <see cref="StoreException"/>, and the node refuses to start rather than start empty over
+/// data. Disposed by the container after the broker (which it outlives), so no write races the close.</remarks>
+public sealed partial class NodeStorage : IDisposable
+{
+    private NodeStorage(QueueSet state, IEventLog log, RocksStore? store, PersistenceConfig? persistence)
+    {
+        State = state;
+        Log = log;
+        Store = store;
+        Persistence = persistence;
+    }
+
+    public QueueSet State { get; }
+    public IEventLog Log { get; }
+    public RocksStore? Store { get; }
+    public PersistenceConfig? Persistence { get; }
+
+    /// <summary>How the startup line names the storage.</summary>
+    public static string Describe(PersistenceConfig? persistence) => persistence switch
+    {
+        null => "in memory",
+        { Mode: PersistenceMode.Snapshot } => $"snapshot every {persistence.TimerSeconds} s",
+        _ => $"log, fsync {(persistence.Fsync == FsyncPolicy.Always ? "always" : "never")}",
+    };
+
+    public static NodeStorage Open(SpartanConfig config, TimeProvider time, ILogger<NodeStorage> logger)
+    {
+        var declared = QueueDefinitions.From(config).ToArray();
+        if (config.Persistence is not { } persistence)
+            return new NodeStorage(new QueueSet(declared), new TransientEventLog(), null, null);
+
+        var log = persistence.Mode == PersistenceMode.Log;
+        var store = RocksStore.OpenReadWrite(persistence.Path, syncEvents: log && persistence.Fsync == FsyncPolicy.Always);
+        try
+        {
+            var recovered = Recovery.Run(store, declared, time);
+            LogRecovered(logger, recovered.MessagesRestored, recovered.EventsReplayed, persistence.Path,
+                (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
+            foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
+
+            if (log && persistence.Compaction)
+            {
+                var compacted = Compaction.Run(store, recovered.State, recovered.LastSequence, time);
+                LogCompacted(logger, compacted.EventsRemoved, compacted.SnapshotSequence, (long)compacted.Elapsed.TotalMilliseconds);
+            }
+
+            IEventLog events = log ? store.EventLog : new TransientEventLog(recovered.LastSequence);
+            return new NodeStorage(recovered.State, events, store, persistence);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose() => Store?.Dispose();
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information,
+        Message = "Recovered {Messages} messages and replayed {Events} events from {Path} in {Milliseconds} ms (snapshot at sequence {Snapshot})")]
+    private static partial void LogRecovered(ILogger logger, long messages, long events, string path, long milliseconds, long snapshot);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+        Message = "Queue {Queue} has data in {Path} but is not declared in the configuration; its messages are kept, not served")]
+    private static partial void LogUndeclared(ILogger logger, string queue, string path);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
+        Message = "Compacted the event log: {Events} events folded into the snapshot at sequence {Sequence} in {Milliseconds} ms")]
+    private static partial void LogCompacted(ILogger logger, long events, long sequence, long milliseconds);
+}

@@ -1,0 +1,85 @@
+using Spartan.Api.Configuration;
+using Spartan.Storage;
+
+namespace Spartan.Api.Hosting;
+
+/// <summary>Snapshot mode (SPEC §6): folds the state into snapshot blobs every <c>timer</c> seconds and once more at a
+/// graceful stop.</summary>
+/// <remarks>The commit loop pauses only to copy the state (<see cref="Broker.CaptureAsync"/>); encoding and the synced
+/// write run here, on the timer's thread, one at a time. A failed periodic snapshot is logged and retried at the next
+/// tick (the previous snapshot stays intact). Registered before <see cref="BrokerService"/>, so it stops after the
+/// broker: the final snapshot sees every answered request.</remarks>
+public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, TimeProvider time, ILogger<SnapshotJob> logger)
+    : IHostedService, IAsyncDisposable
+{
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private ITimer? _timer;
+    private long _written = -1;
+
+    private bool Enabled => storage.Persistence?.Mode == PersistenceMode.Snapshot && storage.Store is not null;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled) return Task.CompletedTask;
+        var period = TimeSpan.FromSeconds(storage.Persistence!.TimerSeconds);
+        _timer = time.CreateTimer(static self => _ = ((SnapshotJob)self!).PeriodicAsync(), this, period, period);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!Enabled) return;
+        if (_timer is not null) await _timer.DisposeAsync();
+        await _writing.WaitAsync(CancellationToken.None);
+        try
+        {
+            Write(broker.CaptureStopped(), "final");
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_timer is not null) await _timer.DisposeAsync();
+        _writing.Dispose();
+    }
+
+    private async Task PeriodicAsync()
+    {
+        if (!await _writing.WaitAsync(0)) return; // the previous snapshot is still being written
+        try
+        {
+            if (broker.CommittedSequence == _written) return; // nothing changed since the last one
+            Write(await broker.CaptureAsync(), "periodic");
+        }
+        catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException)
+        {
+            LogFailed(logger, error);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private void Write(Domain.StateImage image, string kind)
+    {
+        var started = time.GetTimestamp();
+        storage.Store!.Snapshots.Write(image);
+        _written = image.Sequence;
+        var messages = 0;
+        foreach (var queue in image.Queues) messages += queue.Messages.Length;
+        var milliseconds = (long)time.GetElapsedTime(started).TotalMilliseconds;
+        LogWritten(logger, kind, messages, image.Sequence, milliseconds);
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information,
+        Message = "Wrote the {Kind} snapshot: {Messages} messages at sequence {Sequence} in {Milliseconds} ms")]
+    private static partial void LogWritten(ILogger logger, string kind, int messages, long sequence, long milliseconds);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "A periodic snapshot failed; the previous one stays")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+}
