@@ -24,8 +24,12 @@ public sealed class RocksEventLog : IEventLog
     {
         _store = store;
         _write = sync ? store.SyncedWrite : store.BufferedWrite;
+        SyncsEachWrite = sync;
         _last = FindLast();
     }
+
+    /// <summary>True when every append is synced before it returns (<c>fsync = "always"</c>).</summary>
+    public bool SyncsEachWrite { get; }
 
     /// <summary>The highest sequence stored: the last event, or the snapshot's when compaction removed them all.</summary>
     public long LastSequence => Volatile.Read(ref _last);
