@@ -38,6 +38,7 @@ public static class SpartanCli
         {
             config, init, start,
         };
+        root.Subcommands.Add(DumpCommand.Build(config, output, error));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -49,7 +50,7 @@ public static class SpartanCli
 
         if (result.CommandResult.Command == root && result.Action is null)
         {
-            await error.WriteLineAsync("A command is required: init or start. Run 'spartan --help' for usage.");
+            await error.WriteLineAsync("A command is required: init, start or dump. Run 'spartan --help' for usage.");
             return Usage;
         }
 
