@@ -101,7 +101,7 @@ public sealed partial class Broker : IAsyncDisposable
         var reader = _commands.Reader;
         var pending = new List<Command>();
         var batch = new CommitBatch(_state, _waits);
-        var served = new List<(Waiter, IReadOnlyList<MessageSnapshot>)>();
+        var served = batch.Served;
         var sequenced = new List<SequencedEvent>();
         try
         {

@@ -13,6 +13,9 @@ internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
     public List<QueueEvent> Events { get; } = [];
     public Instant Now { get; set; }
 
+    /// <summary>Parked consumers this batch served, answered once it is committed.</summary>
+    public List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> Served { get; } = [];
+
     /// <summary>The sequence of the last committed event before this batch.</summary>
     public long CommittedSequence { get; set; }
 }

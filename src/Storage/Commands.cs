@@ -123,12 +123,13 @@ internal sealed class PopWaitCommand(string queue, int count, Duration wait, Can
 
     public override void Execute(CommitBatch batch)
     {
+        batch.Waits.ServeFirst(queue, batch, batch.Served);
         var messages = new List<MessageSnapshot>(Math.Min(count, 16));
         batch.State.PopMany(queue, count, NewReceipt, batch.Now, batch.Events, messages);
         if (messages.Count > 0 || wait <= Duration.Zero || batch.Waits.Released || aborted.IsCancellationRequested)
             _result = messages;
         else // parked: the wait registry answers through the same completion source once served or timed out
-            batch.Waits.Park(new Waiter(queue, count, batch.Now + wait, _done, aborted));
+            batch.Waits.Park(new Waiter(batch.Waits, queue, count, batch.Now + wait, _done, aborted));
     }
 
     public override void Complete()

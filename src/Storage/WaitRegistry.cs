@@ -12,12 +12,14 @@ internal sealed class Waiter
 {
     private const int Waiting = 0, Taken = 1, Cancelled = 2;
     private readonly TaskCompletionSource<IReadOnlyList<MessageSnapshot>> _done;
+    private readonly WaitRegistry _registry;
     private CancellationTokenRegistration _abort;
     private int _state;
 
-    public Waiter(string queue, int count, Instant deadline,
+    public Waiter(WaitRegistry registry, string queue, int count, Instant deadline,
         TaskCompletionSource<IReadOnlyList<MessageSnapshot>> done, CancellationToken aborted)
     {
+        _registry = registry;
         _done = done;
         Queue = queue;
         Count = count;
@@ -32,7 +34,12 @@ internal sealed class Waiter
     public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
 
     /// <summary>Claims the waiter for the loop; false when the client already went away.</summary>
-    public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Waiting) == Waiting;
+    public bool TryTake()
+    {
+        if (Interlocked.CompareExchange(ref _state, Taken, Waiting) != Waiting) return false;
+        _registry.Left();
+        return true;
+    }
 
     public void Complete(IReadOnlyList<MessageSnapshot> messages)
     {
@@ -48,7 +55,9 @@ internal sealed class Waiter
 
     private void Cancel(CancellationToken token)
     {
-        if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) == Waiting) _done.TrySetCanceled(token);
+        if (Interlocked.CompareExchange(ref _state, Cancelled, Waiting) != Waiting) return;
+        _registry.Left();
+        _done.TrySetCanceled(token);
     }
 }
 
@@ -61,13 +70,20 @@ internal sealed class WaitRegistry
     private readonly Dictionary<string, Queue<Waiter>> _byQueue = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Waiter, Instant> _deadlines = new();
 
+    private int _waiting;
+
     /// <summary>True once the node is stopping: waits end at once and nobody parks any more.</summary>
     public bool Released { get; private set; }
 
-    public int Parked => _deadlines.Count;
+    /// <summary>Consumers still waiting; read from any thread (a departing client updates it from its own).</summary>
+    public int Parked => Volatile.Read(ref _waiting);
+
+    /// <summary>A waiter stopped waiting (served, timed out or gone).</summary>
+    internal void Left() => Interlocked.Decrement(ref _waiting);
 
     public void Park(Waiter waiter)
     {
+        Interlocked.Increment(ref _waiting);
         if (!_byQueue.TryGetValue(waiter.Queue, out var line)) _byQueue[waiter.Queue] = line = new Queue<Waiter>();
         line.Enqueue(waiter);
         _deadlines.Enqueue(waiter, waiter.Deadline);
@@ -78,19 +94,7 @@ internal sealed class WaitRegistry
     /// to be answered once the batch is committed.</summary>
     public void Serve(CommitBatch batch, List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
     {
-        foreach (var (queue, line) in _byQueue)
-        {
-            while (line.TryPeek(out var waiter))
-            {
-                if (!waiter.IsWaiting) { line.Dequeue(); continue; }
-                if (!batch.State.HasVisible(queue, batch.Now, batch.Events)) break;
-                line.Dequeue();
-                if (!waiter.TryTake()) continue;
-                var messages = new List<MessageSnapshot>(waiter.Count);
-                batch.State.PopMany(queue, waiter.Count, NewReceipt, batch.Now, batch.Events, messages);
-                served.Add((waiter, messages));
-            }
-        }
+        foreach (var (queue, line) in _byQueue) ServeLine(queue, line, batch, served);
 
         while (_deadlines.TryPeek(out var waiter, out var deadline) && (deadline <= batch.Now || Released))
         {
@@ -100,6 +104,28 @@ internal sealed class WaitRegistry
 
         // Drop deadline entries of waiters that were served or went away, so Parked stays honest.
         while (_deadlines.TryPeek(out var head, out _) && !head.IsWaiting) _deadlines.Dequeue();
+    }
+
+    /// <summary>Serves the consumers already parked on <paramref name="queue"/> before a newcomer pops, so that arrival
+    /// order holds even when a message and a new pop land in the same batch.</summary>
+    public void ServeFirst(string queue, CommitBatch batch, List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
+    {
+        if (_byQueue.TryGetValue(queue, out var line) && line.Count > 0) ServeLine(queue, line, batch, served);
+    }
+
+    private static void ServeLine(string queue, Queue<Waiter> line, CommitBatch batch,
+        List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
+    {
+        while (line.TryPeek(out var waiter))
+        {
+            if (!waiter.IsWaiting) { line.Dequeue(); continue; }
+            if (!batch.State.HasVisible(queue, batch.Now, batch.Events)) break;
+            line.Dequeue();
+            if (!waiter.TryTake()) continue;
+            var messages = new List<MessageSnapshot>(waiter.Count);
+            batch.State.PopMany(queue, waiter.Count, NewReceipt, batch.Now, batch.Events, messages);
+            served.Add((waiter, messages));
+        }
     }
 
     /// <summary>The next instant at which a parked consumer may need the loop: a wait ending, a delay ending or a

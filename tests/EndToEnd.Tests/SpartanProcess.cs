@@ -17,7 +17,10 @@ internal sealed partial class SpartanProcess : IAsyncDisposable
     private SpartanProcess(Process process)
     {
         _process = process;
-        process.OutputDataReceived += (_, e) => { lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data);
+        };
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null) return;

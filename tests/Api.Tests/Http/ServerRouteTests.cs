@@ -68,4 +68,29 @@ public sealed class ServerRouteTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);
         Assert.Contains("swagger", await docs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task The_openapi_document_carries_request_and_response_examples_in_snake_case()
+    {
+        var doc = await TestNode.ReadAsync(await _node.SendAsync(HttpMethod.Get, "/_/openapi.json"));
+        var push = doc.GetProperty("paths").GetProperty("/{queue}").GetProperty("post");
+
+        // The request example sits on the body's schema; follow the reference rather than assume its name.
+        var schemaRef = push.GetProperty("requestBody").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("$ref").GetString()!;
+        var request = doc.GetProperty("components").GetProperty("schemas").GetProperty(schemaRef[(schemaRef.LastIndexOf('/') + 1)..])
+            .GetProperty("example");
+        Assert.Equal("Hello, world", request.GetProperty("body").GetString());
+        Assert.Equal(3, request.GetProperty("max_tries").GetInt32());
+
+        var pushed = push.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("example");
+        Assert.True(Guid.TryParse(pushed.GetProperty("id").GetString(), out _));
+
+        var popped = doc.GetProperty("paths").GetProperty("/{queue}").GetProperty("get").GetProperty("responses")
+            .GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("example");
+        Assert.Equal("Transit", popped.GetProperty("state").GetProperty("status").GetString());
+        Assert.Equal(3, popped.GetProperty("state").GetProperty("max_tries").GetInt32());
+        Assert.True(popped.GetProperty("time").TryGetProperty("dispatched_at", out _));
+    }
 }

@@ -119,6 +119,8 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("""{"id":"00000000000000000000000000000000"}""")]
     [InlineData("""{}""")]
     [InlineData("""{"id":"00000000-0000-0000-0000-000000000000","extra":1}""")]
+    [InlineData("""{"id":"00000000-0000-0000-0000-000000000000","message_id":"00000000-0000-0000-0000-000000000000"}""")]
+    [InlineData("""{"id":"00000000-0000-0000-0000-000000000000","parsed_receipt":null}""")]
     public async Task Delete_and_requeue_need_a_uuid_id_and_nothing_else(string json)
     {
         await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Delete, "/q", json), HttpStatusCode.BadRequest, "Invalid request");

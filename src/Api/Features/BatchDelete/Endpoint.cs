@@ -10,7 +10,15 @@ public sealed class BatchDeleteEndpoint(Broker broker) : Endpoint<BatchDeleteBod
     public override void Configure()
     {
         Delete("/{queue}/batch");
-        Summary(s => s.Summary = "Delete 1-100 messages by id");
+        Summary(s =>
+        {
+            s.Summary = "Delete 1-100 messages by id";
+            s.Description = "Deletes each message in any state, as one write. Ids the queue does not hold are listed in " +
+                            "not_found; they do not fail the request.";
+            s.ExampleRequest = Examples.BatchDeleteRequest;
+            s.Response(200, "The ids deleted and the ids not found", example: Examples.BatchDeleted);
+            s.QueueErrors(invalid: "ids missing, empty, more than 100, or one not a UUID", tooLarge: ProblemResponses.RequestTooLarge);
+        });
     }
 
     public override async Task HandleAsync(BatchDeleteBody req, CancellationToken ct)

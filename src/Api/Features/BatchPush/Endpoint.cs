@@ -13,7 +13,12 @@ public sealed class BatchPushEndpoint(Broker broker) : Endpoint<BatchPushBody, B
         Summary(s =>
         {
             s.Summary = "Push 1-100 messages atomically";
-            s.Description = "All are validated first: one invalid message is 400 (one too large is 413) and none is pushed.";
+            s.Description = "Each message is a push request. All are validated first: one invalid message is 400 (one too " +
+                            "large is 413) and none is pushed; otherwise all are pushed in one atomic write.";
+            s.ExampleRequest = Examples.BatchPushRequest;
+            s.Response(200, "The ids of the new messages, in request order", example: Examples.BatchPushed);
+            s.QueueErrors(invalid: "messages missing, empty or more than 100, or one message invalid (detail names it)",
+                tooLarge: ProblemResponses.BatchTooLarge);
         });
     }
 

@@ -14,10 +14,10 @@ public sealed class MessageIdBody : IValidatedBody
     public string? Validate() => Id is null ? "Field 'id' is required."
         : Uuid.TryParse(Id, out _) ? null : "Field 'id' is not a UUID.";
 
-    public Guid MessageId => Uuid.TryParse(Id, out var id) ? id : Guid.Empty;
+    public Guid MessageId() => Uuid.TryParse(Id, out var id) ? id : Guid.Empty;
 
     /// <summary>A receipt that is not one of ours cannot name the latest reservation, so it stays stale.</summary>
-    public Receipt? ParsedReceipt => Receipt is null ? null
+    public Receipt? ParsedReceipt() => Receipt is null ? null
         : Domain.Receipt.TryParse(Receipt, out var receipt) ? receipt : new Receipt(Guid.Empty);
 }
 

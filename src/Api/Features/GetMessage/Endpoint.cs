@@ -10,7 +10,14 @@ public sealed class GetMessageEndpoint(Broker broker) : EndpointWithoutRequest<M
     public override void Configure()
     {
         Get("/{queue}/messages/{id}");
-        Summary(s => s.Summary = "Show one message in any state");
+        Summary(s =>
+        {
+            s.Summary = "Show one message in any state";
+            s.Description = "Reads the message without changing it. receipt is always null here.";
+            s.Params["id"] = "The message id (a UUID)";
+            s.Response(200, "The message", example: Examples.Held);
+            s.QueueErrors(invalid: "the id in the path is not a UUID", notFound: "`Message not found`");
+        });
     }
 
     public override async Task HandleAsync(CancellationToken ct)

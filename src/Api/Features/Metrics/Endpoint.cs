@@ -10,7 +10,14 @@ public sealed class MetricsEndpoint(NodeMetrics metrics, AccessKeys keys) : Endp
     public override void Configure()
     {
         Get("/_/metrics");
-        Summary(s => s.Summary = "Prometheus metrics (needs a wildcard key when keys are configured)");
+        Summary(s =>
+        {
+            s.Summary = "Prometheus metrics (needs a wildcard key when keys are configured)";
+            s.Description = "Prometheus text format: messages per queue and state, counters of pushes, pops, deletes, " +
+                            "requeues, expiries and dead-letters per queue, parked long polls, store write latency.";
+            s.Response(200, "Prometheus text exposition format 0.0.4", "text/plain", Examples.Metrics);
+            s.KeyErrors("unknown key, or a key without \"*\"");
+        });
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -10,7 +10,13 @@ public sealed class PeekEndpoint(Broker broker) : EndpointWithoutRequest<Message
     public override void Configure()
     {
         Get("/{queue}/peek");
-        Summary(s => s.Summary = "Show the next message pop would return, without reserving it");
+        Summary(s =>
+        {
+            s.Summary = "Show the next message pop would return, without reserving it";
+            s.Description = "Changes nothing: no reservation, no try counted. receipt is always null here.";
+            s.Response(200, "The next visible message", example: Examples.Waiting);
+            s.QueueErrors(notFound: "`No message available`");
+        });
     }
 
     public override async Task HandleAsync(CancellationToken ct) =>

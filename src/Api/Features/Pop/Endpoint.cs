@@ -14,9 +14,13 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
         Summary(s =>
         {
             s.Summary = "Reserve the next visible message";
-            s.Description = "Pops the first visible message (priority, then visibility instant, then push order) and " +
-                            "reserves it for its timeout. With ?wait=S (0-20) waits up to S seconds for one.";
+            s.Description = "Reserves the first visible message (highest priority, then visible longest, then push order) " +
+                            "for its timeout, with a new receipt. Query parameter wait=S (0-20, default 0) long-polls: the " +
+                            "request waits up to S seconds and is answered as soon as a push, requeue, expired reservation " +
+                            "or ended delay makes a message visible, else 404.";
             s.Params["wait"] = "Seconds to wait for a visible message (0-20, default 0)";
+            s.Response(200, "The reserved message, with its receipt", example: Examples.Reserved);
+            s.QueueErrors(invalid: "wait is not an integer within 0..20", notFound: "`No message available` (after the wait)");
         });
     }
 

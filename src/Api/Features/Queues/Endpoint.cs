@@ -11,7 +11,13 @@ public sealed class QueuesEndpoint(Broker broker, AccessKeys keys, DeclaredQueue
     public override void Configure()
     {
         Get("/_/queues");
-        Summary(s => s.Summary = "List the queues your key covers, with their stats");
+        Summary(s =>
+        {
+            s.Summary = "List the queues your key covers, with their stats";
+            s.Description = "Any valid key may call it and sees only its queues; without access keys configured, every queue.";
+            s.Response(200, "The queues in declaration order, each with the fields of GET /{queue}/stats", example: Examples.Queues);
+            s.KeyErrors("unknown key");
+        });
     }
 
     public override async Task HandleAsync(CancellationToken ct)

@@ -14,7 +14,9 @@ public sealed class RedriveEndpoint(Broker broker) : EndpointWithoutRequest<Redr
         {
             s.Summary = "Move the dead letters of this queue back into it";
             s.Description = "Each moved message gets fresh state with this queue's defaults, visible now, without its " +
-                            "spartan.* attributes. 400 when the queue has no dead-letter queue.";
+                            "spartan.* attributes. Reserved dead letters stay where they are.";
+            s.Response(200, "How many messages moved", example: Examples.Redriven);
+            s.QueueErrors(invalid: "the queue has no dead-letter queue");
         });
     }
 

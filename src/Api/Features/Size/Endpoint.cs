@@ -7,7 +7,17 @@ namespace Spartan.Api.Features.Size;
 /// <summary><c>GET /{queue}/size</c>: every message held, in any state (SPEC §2.9).</summary>
 public sealed class SizeEndpoint(Broker broker) : EndpointWithoutRequest<SizeResponse>
 {
-    public override void Configure() => Get("/{queue}/size");
+    public override void Configure()
+    {
+        Get("/{queue}/size");
+        Summary(s =>
+        {
+            s.Summary = "Count the messages of the queue";
+            s.Description = "Every message the queue holds, in any state (visible, delayed, reserved, exhausted).";
+            s.Response(200, "The number of messages held", example: Examples.Size);
+            s.QueueErrors();
+        });
+    }
 
     public override async Task HandleAsync(CancellationToken ct)
     {

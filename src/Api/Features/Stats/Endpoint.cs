@@ -11,7 +11,14 @@ public sealed class StatsEndpoint(Broker broker) : EndpointWithoutRequest<StatsJ
     public override void Configure()
     {
         Get("/{queue}/stats");
-        Summary(s => s.Summary = "Counts by state, dead-letter queue and the age of the oldest visible message");
+        Summary(s =>
+        {
+            s.Summary = "Counts by state, dead-letter queue and the age of the oldest visible message";
+            s.Description = "available (visible), delayed, in_flight (reserved) and exhausted add up to size. dead_letter " +
+                            "and oldest_visible_age_s (seconds) are null when there is none.";
+            s.Response(200, "The queue's stats", example: Examples.Stats);
+            s.QueueErrors();
+        });
     }
 
     public override async Task HandleAsync(CancellationToken ct)

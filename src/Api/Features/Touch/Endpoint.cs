@@ -14,14 +14,20 @@ public sealed class TouchEndpoint(Broker broker) : Endpoint<TouchBody, MessageJs
         Summary(s =>
         {
             s.Summary = "Extend a reservation";
-            s.Description = "obtained_at becomes now and timeout is replaced when given; the receipt is kept. " +
-                            "404 when the message is not validly reserved, 409 with a stale receipt.";
+            s.Description = "The reservation restarts now (obtained_at = now) and timeout is replaced when given; the " +
+                            "receipt is kept. The answer shows the receipt only when the request sent it.";
+            s.ExampleRequest = Examples.TouchRequest;
+            s.Response(200, "The message with its extended reservation", example: Examples.Touched);
+            s.QueueErrors(invalid: "id missing or not a UUID, timeout out of 0..4294967295, unknown field or malformed JSON",
+                notFound: "`Message not found`: no such message, or it is not validly reserved (without a receipt)",
+                tooLarge: ProblemResponses.RequestTooLarge,
+                stale: ProblemResponses.StaleReceipt + ", or its reservation expired");
         });
     }
 
     public override async Task HandleAsync(TouchBody req, CancellationToken ct) =>
         await Replies.MessageAsync(HttpContext,
-            await broker.TouchAsync(HttpContext.QueueName(), req.MessageId, req.ParsedReceipt, (uint?)req.Timeout));
+            await broker.TouchAsync(HttpContext.QueueName(), req.MessageId(), req.ParsedReceipt(), (uint?)req.Timeout));
 }
 
 /// <summary><c>{"id": uuid, "receipt"?: str, "timeout"?: int}</c>.</summary>
@@ -39,8 +45,8 @@ public sealed class TouchBody : IValidatedBody
         : Timeout is < 0 or > uint.MaxValue ? "Field 'timeout' must be within 0…4294967295."
         : null;
 
-    public Guid MessageId => Uuid.TryParse(Id, out var id) ? id : Guid.Empty;
+    public Guid MessageId() => Uuid.TryParse(Id, out var id) ? id : Guid.Empty;
 
-    public Receipt? ParsedReceipt => Receipt is null ? null
+    public Receipt? ParsedReceipt() => Receipt is null ? null
         : Domain.Receipt.TryParse(Receipt, out var receipt) ? receipt : new Receipt(Guid.Empty);
 }
