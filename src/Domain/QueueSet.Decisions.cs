@@ -162,7 +162,8 @@ public sealed partial class QueueSet
     {
         var queue = this[name];
         queue.Promote(now);
-        while (queue.FirstReservation is { } reserved && now > reserved.ReservedUntil)
+        // A replica decides nothing: reservations end when the primary's expiry events arrive.
+        while (!FollowsPrimary && queue.FirstReservation is { } reserved && now > reserved.ReservedUntil)
         {
             Emit(new ReservationExpired(name, now, reserved.Id), events);
             if (reserved.IsExhausted) Exhaust(queue, reserved, DeadLetterReason.Expired, now, events);

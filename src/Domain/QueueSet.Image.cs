@@ -16,10 +16,13 @@ public sealed partial class QueueSet
     /// <summary>Replaces the content of every queue named in <paramref name="image"/>, creating those not
     /// declared (as replay does), so that applying the events after <see cref="StateImage.Sequence"/> rebuilds
     /// the state the image was taken from.</summary>
-    /// <remarks>Meant for a set fresh from its definitions, before the commit loop starts.</remarks>
+    /// <remarks>Replaces whatever the set held (a replica installing its primary's snapshot).</remarks>
     public void Restore(StateImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        // Queues the image does not mention end up empty, so restoring over a used set replaces it whole.
+        foreach (var existing in _queues.Values)
+            existing.Restore(new QueueImage(existing.Name, 0, [], null));
         foreach (var queue in image.Queues) ForReplay(queue.Name).Restore(queue);
     }
 }

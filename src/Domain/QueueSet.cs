@@ -18,6 +18,10 @@ public sealed partial class QueueSet
         foreach (var definition in definitions) _queues.Add(definition.Name, new Queue(definition));
     }
 
+    /// <summary>True on a replica: reads never decide expiry (which would emit events the primary did not), and
+    /// every change arrives as an event through <see cref="Apply"/>.</summary>
+    public bool FollowsPrimary { get; set; }
+
     /// <summary>Queues in declaration order (plus any met only in replayed events).</summary>
     public IEnumerable<Queue> Queues => _queues.Values;
 

@@ -62,8 +62,10 @@ public sealed partial class Broker : IAsyncDisposable
     /// <summary>How many consumers are parked in long polls right now.</summary>
     public int ParkedConsumers => Volatile.Read(ref _parked);
 
-    /// <summary>Told about each committed batch (set before <see cref="Start"/>).</summary>
-    public ICommitObserver? Observer { get; set; }
+    private ICommitObserver[] _observers = [];
+
+    /// <summary>Adds an observer told about each committed batch, on the loop (call before <see cref="Start"/>).</summary>
+    public void AddObserver(ICommitObserver observer) => _observers = [.. _observers, observer];
 
     public void Start() => _loop ??= Task.Run(RunAsync);
 
@@ -117,7 +119,16 @@ public sealed partial class Broker : IAsyncDisposable
                 foreach (var command in pending) command.Execute(batch);
                 _waits.Serve(batch, served);
 
-                if (batch.Events.Count > 0) await AppendAsync(batch, sequenced);
+                if (batch.RebaseTo is { } rebase)
+                {
+                    // The state was replaced whole; its store was rewritten by the installer before the command.
+                    Volatile.Write(ref _lastSequence, rebase);
+                    batch.RebaseTo = null;
+                }
+                else if (batch.Events.Count > 0)
+                {
+                    await AppendAsync(batch, sequenced);
+                }
 
                 foreach (var command in pending) command.Complete();
                 foreach (var (waiter, messages) in served) waiter.Complete(messages);
@@ -149,7 +160,8 @@ public sealed partial class Broker : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         await _log.AppendAsync(sequenced, CancellationToken.None);
         Volatile.Write(ref _lastSequence, next);
-        Observer?.Committed(sequenced, Stopwatch.GetElapsedTime(started));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        foreach (var observer in _observers) observer.Committed(sequenced, elapsed);
     }
 
     private void ArmWakeTimer(Instant now)

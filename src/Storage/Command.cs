@@ -18,6 +18,10 @@ internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
 
     /// <summary>The sequence of the last committed event before this batch.</summary>
     public long CommittedSequence { get; set; }
+
+    /// <summary>Set by a command that replaced the whole state (a replica installing a snapshot): the sequence the
+    /// new state covers, from which the loop numbers on.</summary>
+    public long? RebaseTo { get; set; }
 }
 
 /// <summary>One queue operation travelling through the commit loop: decided and applied in the loop, answered
@@ -38,7 +42,7 @@ internal abstract class Command<T> : Command
 
     public Task<T> Task => _done.Task;
 
-    public sealed override void Execute(CommitBatch batch) => _result = Decide(batch.State, batch.Now, batch.Events);
+    public override void Execute(CommitBatch batch) => _result = Decide(batch.State, batch.Now, batch.Events);
 
     protected abstract T Decide(QueueSet state, Instant now, List<QueueEvent> events);
 

@@ -162,3 +162,42 @@ internal sealed class CaptureCommand : Command
 
     public override void Fail(Exception error) => _done.TrySetException(error);
 }
+
+/// <summary>A replica applies its primary's events, keeping their sequence numbers: the loop numbers this batch's
+/// events on from its last, and the applier sends only the events that follow it, so the numbers match.</summary>
+internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> events) : Command<long>
+{
+    private long _applied;
+
+    public override void Execute(CommitBatch batch)
+    {
+        var next = batch.CommittedSequence + batch.Events.Count + 1;
+        foreach (var (sequence, e) in events)
+        {
+            if (sequence < next) continue; // already applied: a resend after a reconnect
+            if (sequence != next)
+                throw new InvalidOperationException($"Replicated event {sequence} does not follow {next - 1}.");
+            batch.State.Apply(e);
+            batch.Events.Add(e);
+            next++;
+        }
+
+        _applied = next - 1;
+        base.Execute(batch);
+    }
+
+    protected override long Decide(QueueSet state, Instant now, List<QueueEvent> events) => _applied;
+}
+
+/// <summary>A replica replaces its whole state by its primary's snapshot and numbers on from its sequence.</summary>
+internal sealed class InstallSnapshotCommand(StateImage image) : Command<long>
+{
+    public override void Execute(CommitBatch batch)
+    {
+        batch.State.Restore(image);
+        batch.RebaseTo = image.Sequence;
+        base.Execute(batch);
+    }
+
+    protected override long Decide(QueueSet state, Instant now, List<QueueEvent> events) => image.Sequence;
+}

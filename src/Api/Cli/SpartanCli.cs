@@ -34,9 +34,17 @@ public static class SpartanCli
         var start = new Command("start", "Run the server") { host };
         start.SetAction((parsed, _) => StartCommand.RunAsync(parsed.GetValue(config)!, parsed.GetValue(host)!, error));
 
+        var replicaHost = new Option<string>("--host")
+        {
+            Description = "Address to serve read-only HTTP on, ADDR:PORT",
+            DefaultValueFactory = _ => HostAddress.Default,
+        };
+        var replica = new Command("replica", "Run a replica: receive the primary's stream, serve reads") { replicaHost };
+        replica.SetAction((parsed, _) => StartCommand.RunAsync(parsed.GetValue(config)!, parsed.GetValue(replicaHost)!, error, replica: true));
+
         var root = new RootCommand("Spartan: a fast, self-hosted message queue with an SQS-like HTTP API")
         {
-            config, init, start,
+            config, init, start, replica,
         };
         root.Subcommands.Add(DumpCommand.Build(config, output, error));
 
@@ -50,7 +58,7 @@ public static class SpartanCli
 
         if (result.CommandResult.Command == root && result.Action is null)
         {
-            await error.WriteLineAsync("A command is required: init, start or dump. Run 'spartan --help' for usage.");
+            await error.WriteLineAsync("A command is required: init, start, replica or dump. Run 'spartan --help' for usage.");
             return Usage;
         }
 

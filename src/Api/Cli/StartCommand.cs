@@ -7,10 +7,12 @@ using Spartan.Storage;
 
 namespace Spartan.Api.Cli;
 
-/// <summary><c>spartan start</c>: loads and checks the configuration, serves until SIGINT/SIGTERM, stops gracefully.</summary>
+/// <summary><c>spartan start</c> and <c>spartan replica</c>: load and check the configuration, open storage, serve
+/// until SIGINT/SIGTERM, stop gracefully.</summary>
 public static partial class StartCommand
 {
-    public static async Task<int> RunAsync(string configPath, string host, TextWriter error)
+    /// <summary>Runs a primary or standalone node (<paramref name="replica"/> false) or a replica.</summary>
+    public static async Task<int> RunAsync(string configPath, string host, TextWriter error, bool replica = false)
     {
         if (Logging.FromEnvironment(Environment.GetEnvironmentVariable(Logging.Variable)) is not { } level)
         {
@@ -29,7 +31,7 @@ public static partial class StartCommand
             return SpartanCli.Usage;
         }
 
-        if (Refusal(config) is { } refusal)
+        if (Refusal(config, replica) is { } refusal)
         {
             await error.WriteLineAsync($"{config.SourcePath}: {refusal}");
             return SpartanCli.Usage;
@@ -57,7 +59,21 @@ public static partial class StartCommand
         }
 
         using var ownedStorage = storage;
-        await using var app = SpartanServer.Build(config, storage, address, level);
+        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers) : null;
+        if (replicaServer is not null)
+        {
+            try
+            {
+                replicaServer.Bind();
+            }
+            catch (SocketException failure) when (failure.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                LogAddressInUse(logger, config.Replication!.Replica!.Host);
+                return SpartanCli.Failure;
+            }
+        }
+
+        await using var app = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer });
         try
         {
             await app.StartAsync();
@@ -81,15 +97,29 @@ public static partial class StartCommand
         return Environment.ExitCode == 0 ? SpartanCli.Ok : SpartanCli.Failure;
     }
 
-    /// <summary>Configurations this node must not run with `start`, and why (SPEC §5).</summary>
-    private static string? Refusal(SpartanConfig config)
+    /// <summary>Configurations this command must not run, and why (SPEC §5).</summary>
+    private static string? Refusal(SpartanConfig config, bool replica)
     {
-        if (config.Replication?.Mode == ReplicationMode.Replica)
+        var isReplica = config.Replication?.Mode == ReplicationMode.Replica;
+        if (!replica && isReplica)
             return "replication.mode is \"replica\": run `spartan replica` to follow the primary, or set " +
                    "replication.mode = \"primary\" (or remove [replication]) to promote this node.";
-        if (config.Replication is not null)
-            return "replication: this build cannot stream to replicas yet. Remove the [replication] section.";
+        if (replica && !isReplica)
+            return "replication.mode is not \"replica\": `spartan replica` needs a [replication] section with " +
+                   "mode = \"replica\" and a [replication.replica] host; use `spartan start` for this node.";
         return null;
+    }
+
+    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers)
+    {
+        var replication = config.Replication!;
+        var host = replication.Replica!.Host;
+        var listen = HostAddress.TryParse(host, out var address)
+            ? address.EndPoint
+            : new System.Net.IPEndPoint(System.Net.Dns.GetHostAddresses(host[..host.LastIndexOf(':')])[0],
+                int.Parse(host[(host.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return new Replication.Replica.ReplicaServer(listen, ReplicationHost.Settings(config, replication), storage.Store,
+            loggers.CreateLogger<Replication.Replica.ReplicaServer>());
     }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot listen on {Address}: the address is already in use")]

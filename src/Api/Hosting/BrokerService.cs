@@ -12,7 +12,7 @@ public sealed partial class BrokerService(Broker broker, NodeMetrics metrics, IH
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        broker.Observer = metrics;
+        broker.AddObserver(metrics);
         broker.Start();
         // Long polls may park for 20 s; release them as soon as the stop begins, not after Kestrel's drain timeout.
         lifetime.ApplicationStopping.Register(() => _ = broker.ReleaseWaitersAsync());

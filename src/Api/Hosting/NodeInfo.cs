@@ -6,13 +6,15 @@ namespace Spartan.Api.Hosting;
 /// <summary>Who this node is: its role in replication and the build's version.</summary>
 public sealed record NodeInfo(string Role, string Version)
 {
+    public const string ReplicaRole = "replica";
+
     public static string BuildVersion { get; } = ReadVersion();
 
     public static NodeInfo For(SpartanConfig config) => new(
         config.Replication?.Mode switch
         {
             ReplicationMode.Primary => "primary",
-            ReplicationMode.Replica => "replica",
+            ReplicationMode.Replica => ReplicaRole,
             _ => "standalone",
         },
         BuildVersion);

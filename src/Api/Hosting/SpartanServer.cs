@@ -15,7 +15,7 @@ public static class SpartanServer
 
     /// <summary>Builds the server over storage the caller opened (and disposes after the server).</summary>
     public static WebApplication Build(SpartanConfig config, NodeStorage storage, HostAddress address, LogLevel logLevel,
-        Action<WebApplicationBuilder>? customize = null)
+        Action<WebApplicationBuilder>? customize = null, ReplicationLinks? links = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -31,7 +31,7 @@ public static class SpartanServer
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
-        AddSpartan(builder.Services, config, storage);
+        AddSpartan(builder.Services, config, storage, links ?? new ReplicationLinks());
         customize?.Invoke(builder);
 
         var app = builder.Build();
@@ -67,7 +67,8 @@ public static class SpartanServer
         return app;
     }
 
-    private static void AddSpartan(IServiceCollection services, SpartanConfig config, NodeStorage storage)
+    private static void AddSpartan(IServiceCollection services, SpartanConfig config, NodeStorage storage,
+        ReplicationLinks links)
     {
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
@@ -81,9 +82,14 @@ public static class SpartanServer
         services.AddSingleton(storage.Log);
         services.AddSingleton<Broker>();
         services.AddSingleton<NodeMetrics>();
+        services.AddSingleton(links);
+        var replica = config.Replication?.Mode == ReplicationMode.Replica;
+        storage.State.FollowsPrimary = replica;
         services.AddHostedService<SnapshotJob>();
+        services.AddHostedService<ReplicationHost>();
         services.AddHostedService<BrokerService>();
-        services.AddHostedService<MaintenanceJobs>();
+        // A replica decides nothing by time: expiry and GC arrive as its primary's events.
+        if (!replica) services.AddHostedService<MaintenanceJobs>();
         services.AddFastEndpoints(fe =>
         {
             fe.DisableAutoDiscovery = true;

@@ -4,10 +4,10 @@ using FastEndpoints;
 namespace Spartan.Api.Http;
 
 /// <summary>The one pre-processor of every queue route: answers the first failing check in SPEC §3.4's order —
-/// auth (400/401) → queue exists (404) → too large (413) → valid (400) — before any handler runs.</summary>
+/// auth (400/401) → queue exists (404) → write on a replica (503) → too large (413) → valid (400) — before any handler runs.</summary>
 /// <remarks>FastEndpoints binds before pre-processors run, so <see cref="JsonBodyBinder{T}"/> only records what
 /// it found and this gate decides; an unauthorised caller learns nothing about queue names or bodies.</remarks>
-public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimits limits) : IGlobalPreProcessor
+public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimits limits, Hosting.NodeInfo node) : IGlobalPreProcessor
 {
     public const string QueueRouteValue = "queue";
 
@@ -23,6 +23,10 @@ public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimit
 
         if (!queues.Names.Contains(queue))
             return Problems.WriteAsync(http, StatusCodes.Status404NotFound, Problems.QueueNotFound);
+
+        if (node.Role == Hosting.NodeInfo.ReplicaRole && http.GetEndpoint()?.Metadata.GetMetadata<WritesState>() is not null)
+            return Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.ReadOnlyReplica,
+                "This node is a replica; send writes to its primary.");
 
         var body = http.Features.Get<RequestBodyState>();
         var validated = context.Request as IValidatedBody;

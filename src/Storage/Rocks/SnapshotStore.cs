@@ -39,6 +39,9 @@ public sealed class SnapshotStore
         var buffer = new ArrayBufferWriter<byte>(4096);
         lock (_writing)
         {
+            // A snapshot captured before a newer one was stored (a slow periodic write racing a replica's install)
+            // must not replace it.
+            if (image.Sequence < CoveredSequence) return;
             using var write = new WriteBatch();
             write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
                 (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
@@ -52,6 +55,35 @@ public sealed class SnapshotStore
             write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
             _store.Db.Write(write, _store.SyncedWrite);
         }
+    }
+
+    /// <summary>Makes <paramref name="image"/> the whole content of the folder in one synced write: the snapshot, and
+    /// an empty event log numbering on from its sequence (a replica installing its primary's snapshot).</summary>
+    public void ReplaceAll(StateImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        _store.ThrowIfReadOnly();
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        lock (_writing)
+        {
+            using var write = new WriteBatch();
+            var first = Keys.Number(0);
+            var end = Keys.Number(long.MaxValue);
+            write.DeleteRange(first, (ulong)first.Length, end, (ulong)end.Length, _store.Events);
+            write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
+                (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
+            foreach (var queue in image.Queues)
+            {
+                buffer.ResetWrittenCount();
+                ImageCodec.Write(queue, buffer);
+                write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, _store.SnapshotFamily);
+            }
+
+            write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
+            _store.Db.Write(write, _store.SyncedWrite);
+        }
+
+        _store.EventLog.Refresh();
     }
 
     /// <summary>The stored snapshot, or null when none was ever written.</summary>

@@ -10,6 +10,7 @@ public sealed class BatchDeleteEndpoint(Broker broker) : Endpoint<BatchDeleteBod
     public override void Configure()
     {
         Delete("/{queue}/batch");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Delete 1-100 messages by id";

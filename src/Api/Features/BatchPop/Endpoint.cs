@@ -10,6 +10,7 @@ public sealed class BatchPopEndpoint(Broker broker) : EndpointWithoutRequest<Bat
     public override void Configure()
     {
         Get("/{queue}/batch");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Reserve up to N visible messages";

@@ -10,6 +10,7 @@ public sealed class BatchPushEndpoint(Broker broker) : Endpoint<BatchPushBody, B
     public override void Configure()
     {
         Post("/{queue}/batch");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Push 1-100 messages atomically";

@@ -10,6 +10,7 @@ public sealed class ClearEndpoint(Broker broker) : EndpointWithoutRequest
     public override void Configure()
     {
         Post("/{queue}/clear");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Remove every message of the queue";

@@ -10,6 +10,7 @@ public sealed class DeleteEndpoint(Broker broker) : Endpoint<MessageIdBody, Dele
     public override void Configure()
     {
         Delete("/{queue}");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Delete (acknowledge) a message";

@@ -11,6 +11,7 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
     public override void Configure()
     {
         Get("/{queue}");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Reserve the next visible message";

@@ -10,6 +10,7 @@ public sealed class PushEndpoint(Broker broker) : Endpoint<PushBody, PushRespons
     public override void Configure()
     {
         Post("/{queue}");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Push a message";

@@ -10,6 +10,7 @@ public sealed class RedriveEndpoint(Broker broker) : EndpointWithoutRequest<Redr
     public override void Configure()
     {
         Post("/{queue}/redrive");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Move the dead letters of this queue back into it";

@@ -11,6 +11,7 @@ public sealed class RequeueEndpoint(Broker broker) : Endpoint<MessageIdBody>
     public override void Configure()
     {
         Post("/{queue}/requeue");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Hand a reservation back";

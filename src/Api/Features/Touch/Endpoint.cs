@@ -11,6 +11,7 @@ public sealed class TouchEndpoint(Broker broker) : Endpoint<TouchBody, MessageJs
     public override void Configure()
     {
         Post("/{queue}/touch");
+        Options(b => b.WithMetadata(WritesState.Instance));
         Summary(s =>
         {
             s.Summary = "Extend a reservation";

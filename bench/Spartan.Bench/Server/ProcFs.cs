@@ -1,0 +1,39 @@
+using System.Globalization;
+
+namespace Spartan.Bench.Server;
+
+/// <summary>CPU time and resident memory of a process, read from /proc (Linux only).</summary>
+internal static class ProcFs
+{
+    /// <summary>User + system CPU seconds the process has used so far, all threads; null once it is gone.</summary>
+    public static double? CpuSeconds(int pid)
+    {
+        string stat;
+        try { stat = File.ReadAllText($"/proc/{pid}/stat"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+
+        // Fields after the command name (which may hold spaces) start at field 3 (state); utime is 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return (double)ticks / Native.ClockTicksPerSecond;
+    }
+
+    /// <summary>VmRSS in bytes; null once the process is gone.</summary>
+    public static long? RssBytes(int pid)
+    {
+        string[] lines;
+        try { lines = File.ReadAllLines($"/proc/{pid}/status"); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+
+        foreach (var line in lines)
+        {
+            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
+            var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+            return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Spartan.Replication.Framing;
+using Spartan.Replication.Protocol;
+
+namespace Spartan.Replication;
+
+/// <summary>One TCP connection speaking framed protocol messages.</summary>
+/// <remarks>Owned by one session loop; reads and writes may run on two tasks of that session (the primary reads
+/// acks while it streams), never two writers. Failure: any I/O or protocol error surfaces as an exception to the
+/// session, which drops the connection.</remarks>
+public sealed class PeerConnection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly FrameReader _reader;
+    private readonly FrameWriter _writer;
+    private readonly ArrayBufferWriter<byte> _payload = new(4096);
+
+    public PeerConnection(Socket socket)
+    {
+        _socket = socket;
+        _socket.NoDelay = true;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        _output = PipeWriter.Create(_stream);
+        _reader = new FrameReader(_input, ProtocolVersion.MaxFrame);
+        _writer = new FrameWriter(_output, ProtocolVersion.MaxFrame);
+    }
+
+    public string Remote => _socket.RemoteEndPoint?.ToString() ?? "?";
+
+    /// <summary>Reads the next frame; the payload is valid until the next read. Null when the peer closed.</summary>
+    public ValueTask<Frame?> ReadAsync(CancellationToken ct) => _reader.ReadFrameAsync(ct);
+
+    /// <summary>Reads a frame that must come, of one of the expected types.</summary>
+    public async ValueTask<Frame> ExpectAsync(CancellationToken ct, params FrameType[] expected)
+    {
+        var frame = await ReadAsync(ct) ?? throw new ProtocolException("The peer closed the connection.");
+        if (Array.IndexOf(expected, (FrameType)frame.Type) < 0)
+            throw new ProtocolException($"Unexpected frame type {frame.Type}, expected {string.Join(" or ", expected)}.");
+        return frame;
+    }
+
+    /// <summary>Buffers a frame whose payload <paramref name="write"/> produces; call <see cref="FlushAsync"/> to send.</summary>
+    public void Write(FrameType type, Action<IBufferWriter<byte>> write)
+    {
+        _payload.ResetWrittenCount();
+        write(_payload);
+        _writer.Write((byte)type, _payload.WrittenSpan);
+    }
+
+    public void Write<TState>(FrameType type, TState state, Action<TState, IBufferWriter<byte>> write)
+    {
+        _payload.ResetWrittenCount();
+        write(state, _payload);
+        _writer.Write((byte)type, _payload.WrittenSpan);
+    }
+
+    public async Task SendAsync(FrameType type, Action<IBufferWriter<byte>> write, CancellationToken ct)
+    {
+        Write(type, write);
+        await FlushAsync(ct);
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var flushed = await _writer.FlushAsync(ct);
+        if (flushed.IsCompleted) throw new IOException("The peer stopped reading.");
+    }
+
+    /// <summary>Tells the peer why it is refused, as best it can, before the connection closes.</summary>
+    public async Task RefuseAsync(string reason, CancellationToken ct)
+    {
+        try
+        {
+            await SendAsync(FrameType.Refused, o => WireCodec.WriteText(reason, o), ct);
+        }
+        catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The peer is gone already; the refusal is logged on this side anyway.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _input.CompleteAsync();
+        await _output.CompleteAsync();
+        await _stream.DisposeAsync();
+    }
+}

@@ -1,0 +1,263 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Spartan.Replication.Protocol;
+using Spartan.Storage;
+using Spartan.Storage.Codecs;
+using Spartan.Storage.Rocks;
+
+namespace Spartan.Replication.Primary;
+
+/// <summary>Streams this primary's committed events to one replica (SPEC §7): connect, handshake, then the events
+/// after the replica's position — from memory, from the event log, or a full snapshot when neither holds them — and
+/// on, as they are committed.</summary>
+/// <remarks>One replicator per destination, each on its own task, so a slow or dead replica never slows clients or
+/// the other replicas: it only reads what the commit loop already made durable. Polly wraps each connection attempt
+/// (retry with exponential backoff and jitter from <c>try_timer</c>, plus a circuit breaker), never the per-frame
+/// loop. Failure of a session (refusal, I/O, protocol error) is logged with its reason and the link retried.</remarks>
+public sealed partial class Replicator
+{
+    private const int EventsPerRead = ProtocolVersion.EventsPerFrame;
+    private readonly string _destination;
+    private readonly ReplicationSettings _settings;
+    private readonly Broker _broker;
+    private readonly RetainedEvents _retained;
+    private readonly RocksStore? _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _reconnect;
+
+    public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
+        RocksStore? store, TimeProvider time, ILogger logger)
+    {
+        _destination = destination;
+        _settings = settings;
+        _broker = broker;
+        _retained = retained;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        Progress = new ReplicaProgress(destination);
+        _reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = settings.TryTimer,
+                MaxDelay = TimeSpan.FromTicks(settings.TryTimer.Ticks * 16),
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    LogRetry(_logger, _destination, args.RetryDelay.TotalSeconds, args.Outcome.Exception?.Message ?? "closed");
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                FailureRatio = 1.0,
+                MinimumThroughput = 5,
+                SamplingDuration = TimeSpan.FromTicks(settings.TryTimer.Ticks * 10),
+                BreakDuration = TimeSpan.FromTicks(settings.TryTimer.Ticks * 3),
+            })
+            .Build();
+    }
+
+    public ReplicaProgress Progress { get; }
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _reconnect.ExecuteAsync(async token =>
+            {
+                await SessionAsync(token);
+                // A session only ends by an error or a stop; a peer that closed cleanly is retried like one.
+                throw new IOException("the replica closed the connection");
+            }, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The node is stopping.
+        }
+    }
+
+    private async Task SessionAsync(CancellationToken ct)
+    {
+        await using var connection = await ConnectAsync(ct);
+        var applied = await HandshakeAsync(connection, ct);
+        Progress.Connect(true);
+        LogConnected(_logger, _destination, applied, _broker.CommittedSequence);
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var acks = ReadAcksAsync(connection, session.Token);
+        var streaming = StreamAsync(connection, applied + 1, session.Token);
+        try
+        {
+            await await Task.WhenAny(streaming, acks); // whichever ends first ends the session, with its error
+        }
+        finally
+        {
+            Progress.Connect(false);
+            await session.CancelAsync();
+            await Task.WhenAll(acks, streaming).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<PeerConnection> ConnectAsync(CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            var (host, port) = SplitHostPort(_destination);
+            await socket.ConnectAsync(host, port, ct);
+            return new PeerConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private async Task<long> HandshakeAsync(PeerConnection connection, CancellationToken ct)
+    {
+        var challenge = Handshake.NewChallenge();
+        var hello = new Hello(ProtocolVersion.Current, _settings.NodeId, _settings.Queues, _settings.SettingsDigest, challenge);
+        await connection.SendAsync(FrameType.Hello, o => WireCodec.Write(hello, o), ct);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var frame = await connection.ExpectAsync(timeout.Token, FrameType.HelloReply, FrameType.Refused);
+        if ((FrameType)frame.Type == FrameType.Refused)
+            throw new HandshakeRefusedException($"the replica refused: {WireCodec.ReadText(frame.Payload)}");
+        var reply = WireCodec.ReadHelloReply(frame.Payload);
+
+        var problem = Handshake.Incompatibility(ProtocolVersion.Current, _settings.Queues, reply.Version, reply.Queues)
+                      ?? (Handshake.Matches(Handshake.ReplicaProof(_settings.Secret, challenge), reply.Proof)
+                          ? null : "the replica does not hold the same replication secret");
+        if (problem is not null)
+        {
+            await connection.RefuseAsync(problem, ct);
+            throw new HandshakeRefusedException(problem);
+        }
+
+        if (reply.SettingsDigest != _settings.SettingsDigest) LogSettingsDiffer(_logger, _destination);
+        var proof = Handshake.PrimaryProof(_settings.Secret, reply.Challenge);
+        await connection.SendAsync(FrameType.Welcome, o => WireCodec.Write(new Welcome(proof), o), ct);
+        return reply.Applied;
+    }
+
+    /// <summary>Sends everything after <paramref name="next"/> − 1, then tails the commits, with heartbeats.</summary>
+    private async Task StreamAsync(PeerConnection connection, long next, CancellationToken ct)
+    {
+        var batch = new List<SequencedEvent>(EventsPerRead);
+        var wire = new List<WireEvent>(EventsPerRead);
+        while (!ct.IsCancellationRequested)
+        {
+            batch.Clear();
+            var committed = _broker.CommittedSequence;
+            if (next > committed + 1)
+            {
+                // The replica is ahead of this primary (this node lost data or is another cluster): start it afresh.
+                next = await SendSnapshotAsync(connection, ct);
+                continue;
+            }
+
+            if (!_retained.TryRead(next, EventsPerRead, batch) && !ReadLog(next, batch))
+            {
+                next = await SendSnapshotAsync(connection, ct);
+                continue;
+            }
+
+            if (batch.Count > 0)
+            {
+                wire.Clear();
+                foreach (var (sequence, e) in batch) wire.Add(new WireEvent(sequence, EventCodec.Encode(e)));
+                await connection.SendAsync(FrameType.Events, o => WireCodec.WriteEvents(wire, o), ct);
+                next = batch[^1].Sequence + 1;
+                continue;
+            }
+
+            var signal = _retained.WaitAfterAsync(next - 1);
+            var beat = Task.Delay(_settings.Heartbeat, _time, ct);
+            if (await Task.WhenAny(signal, beat) == beat)
+            {
+                await beat;
+                await connection.SendAsync(FrameType.Heartbeat, o => WireCodec.WriteNumbers(o, _broker.CommittedSequence), ct);
+            }
+        }
+    }
+
+    /// <summary>Reads events the ring no longer holds from the event log (log mode), if it still holds them.</summary>
+    private bool ReadLog(long next, List<SequencedEvent> batch)
+    {
+        if (_store is null || _store.EventLog.FirstSequence > next) return false;
+        var read = _store.EventLog.Read(next, EventsPerRead);
+        if (read.Count == 0 || read[0].Sequence != next) return false;
+        batch.AddRange(read);
+        return true;
+    }
+
+    private async Task<long> SendSnapshotAsync(PeerConnection connection, CancellationToken ct)
+    {
+        var image = await _broker.CaptureAsync();
+        LogSnapshot(_logger, _destination, image.Sequence);
+        connection.Write(FrameType.SnapshotBegin, image, static (i, o) => WireCodec.WriteNumbers(o, i.Sequence, i.Queues.Length));
+        foreach (var queue in image.Queues)
+        {
+            connection.Write(FrameType.SnapshotQueue, queue, static (q, o) => ImageCodec.Write(q, o));
+            await connection.FlushAsync(ct);
+        }
+
+        await connection.SendAsync(FrameType.SnapshotEnd, static _ => { }, ct);
+        return image.Sequence + 1;
+    }
+
+    private async Task ReadAcksAsync(PeerConnection connection, CancellationToken ct)
+    {
+        var lastLogged = _time.GetTimestamp();
+        while (!ct.IsCancellationRequested)
+        {
+            var frame = await connection.ExpectAsync(ct, FrameType.Ack);
+            var (acked, _) = WireCodec.ReadNumbers(frame.Payload);
+            var behind = _retained.InstantAfter(acked) is { } oldest
+                ? (Instant.FromDateTimeOffset(_time.GetUtcNow()) - oldest).TotalSeconds
+                : 0;
+            Progress.Acknowledge(acked, Math.Max(0, behind));
+            _store?.WriteReplicaPosition(_destination, acked);
+            if (_time.GetElapsedTime(lastLogged) >= TimeSpan.FromSeconds(10))
+            {
+                lastLogged = _time.GetTimestamp();
+                LogLag(_logger, _destination, acked, _broker.CommittedSequence - acked, Progress.LagSeconds);
+            }
+        }
+    }
+
+    internal static (string Host, int Port) SplitHostPort(string value)
+    {
+        if (IPEndPoint.TryParse(value, out var endPoint) && endPoint.Port != 0)
+            return (endPoint.Address.ToString(), endPoint.Port);
+        var colon = value.LastIndexOf(':');
+        return (value[..colon], int.Parse(value[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Replica {Destination} connected at sequence {Applied}; primary at {Committed}")]
+    private static partial void LogConnected(ILogger logger, string destination, long applied, long committed);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Replica {Destination}: {Reason}; retrying in {Seconds:F1} s")]
+    private static partial void LogRetry(ILogger logger, string destination, double seconds, string reason);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Replica {Destination} has different queue settings; replicating anyway")]
+    private static partial void LogSettingsDiffer(ILogger logger, string destination);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Replica {Destination} is behind what the log retains; sending a full snapshot at sequence {Sequence}")]
+    private static partial void LogSnapshot(ILogger logger, string destination, long sequence);
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Replica {Destination} at sequence {Acked}: lag {Events} events, {Seconds:F3} s")]
+    private static partial void LogLag(ILogger logger, string destination, long acked, long events, double seconds);
+}

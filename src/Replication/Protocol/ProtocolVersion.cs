@@ -1,0 +1,14 @@
+namespace Spartan.Replication.Protocol;
+
+/// <summary>Constants both ends must agree on.</summary>
+public static class ProtocolVersion
+{
+    /// <summary>The version this build speaks; a peer of another version is refused with a clear reason.</summary>
+    public const uint Current = 1;
+
+    /// <summary>No frame may be larger: a snapshot travels one queue per frame, so this bounds a queue's image.</summary>
+    public const int MaxFrame = 256 * 1024 * 1024;
+
+    /// <summary>How many events one <see cref="FrameType.Events"/> frame carries at most.</summary>
+    public const int EventsPerFrame = 1024;
+}
