@@ -17,7 +17,7 @@ public sealed class NodeMetrics : ICommitObserver
     private readonly Gauge _parked;
     private readonly Counter _pushed, _reserved, _deleted, _requeued, _expired, _deadLettered;
 
-    public NodeMetrics(Broker broker, DeclaredQueues queues)
+    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links)
     {
         Registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(Registry);
@@ -33,6 +33,10 @@ public sealed class NodeMetrics : ICommitObserver
         _writeSeconds = factory.CreateHistogram("spartan_store_write_seconds", "Time to append one group-committed batch to the store.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.00001, 2, 20) });
 
+        var lagEvents = factory.CreateGauge("spartan_replication_lag_events", "Committed events a replica has not acknowledged yet.", "replica");
+        var lagSeconds = factory.CreateGauge("spartan_replication_lag_seconds", "Age of the oldest event a replica has not acknowledged.", "replica");
+        var connected = factory.CreateGauge("spartan_replication_connected", "1 while the link to a replica is up.", "replica");
+
         foreach (var name in queues.InOrder) For(name);
         Registry.AddBeforeCollectCallback(async cancel =>
         {
@@ -46,6 +50,12 @@ public sealed class NodeMetrics : ICommitObserver
             }
 
             _parked.Set(broker.ParkedConsumers);
+            foreach (var replica in links.Replicas)
+            {
+                lagEvents.WithLabels(replica.Destination).Set(Math.Max(0, broker.CommittedSequence - replica.Acked));
+                lagSeconds.WithLabels(replica.Destination).Set(replica.LagSeconds);
+                connected.WithLabels(replica.Destination).Set(replica.Connected ? 1 : 0);
+            }
         });
     }
 
