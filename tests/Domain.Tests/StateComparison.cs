@@ -11,8 +11,24 @@ internal static class StateComparison
 {
     public static void AssertIdentical(QueueSet expected, QueueSet actual, Instant now)
     {
+        // Every field of every message, whatever its state, before the drain below changes anything.
+        Assert.Equal(Everything(expected), Everything(actual));
         Assert.Equal(Fingerprint(expected, now), Fingerprint(actual, now));
         Assert.Equal(DrainOrder(expected, now), DrainOrder(actual, now));
+    }
+
+    private static List<string> Everything(QueueSet set)
+    {
+        var lines = new List<string>();
+        foreach (var queue in set.Capture(0).Queues.OrderBy(q => q.Name, StringComparer.Ordinal))
+        {
+            lines.Add($"{queue.Name} next={queue.NextSequence}");
+            foreach (var m in queue.Messages.OrderBy(m => m.Id))
+                lines.Add(string.Join('|', m with { Attributes = null! },
+                    string.Join(',', m.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))));
+        }
+
+        return lines;
     }
 
     /// <summary>Counts by index; visibility is a function of time, so both sides are first brought to one instant.</summary>
