@@ -50,6 +50,26 @@ public sealed partial class QueueSet
         }
     }
 
+    /// <summary>Why <paramref name="e"/> cannot be applied to the current state, or null when it can: the check a
+    /// replica makes on every event it receives before folding it, since <see cref="Apply"/> trusts its input.</summary>
+    public string? Refusal(QueueEvent e)
+    {
+        var queue = _queues.GetValueOrDefault(e.Queue);
+        Message? Held(string name, Guid id) => _queues.GetValueOrDefault(name)?.Find(id);
+        return e switch
+        {
+            QueueCleared => null,
+            MessagePushed p => Held(p.Queue, p.MessageId) is null ? null : $"message {p.MessageId} is already in {p.Queue}",
+            MessageEvent m when queue?.Find(m.MessageId) is not { } message => $"queue {e.Queue} holds no message {m.MessageId}",
+            MessageReserved r when queue!.Find(r.MessageId)!.Status != MessageStatus.Available => $"message {r.MessageId} is not available",
+            MessageRequeued or ReservationExpired or ReservationTouched when queue!.Find(((MessageEvent)e).MessageId)!.Status != MessageStatus.Transit
+                => $"message {((MessageEvent)e).MessageId} is not reserved",
+            MessageDeadLettered d when Held(d.Target, d.MessageId) is not null => $"message {d.MessageId} is already in {d.Target}",
+            MessageRedriven r when Held(r.Target, r.MessageId) is not null => $"message {r.MessageId} is already in {r.Target}",
+            _ => null,
+        };
+    }
+
     private void ApplyDeadLettered(Queue source, MessageDeadLettered e)
     {
         var message = source.ApplyRemoved(e);

@@ -63,7 +63,8 @@ public sealed partial class Broker
 
     /// <summary>A replica applies its primary's events in order, skipping those it already has; answers the
     /// sequence it has applied once they are committed to its own store.</summary>
-    public Task<long> ApplyReplicatedAsync(IReadOnlyList<SequencedEvent> events) => Submit(new ApplyReplicatedCommand(events));
+    public Task<ReplicatedOutcome> ApplyReplicatedAsync(IReadOnlyList<SequencedEvent> events) =>
+        Submit(new ApplyReplicatedCommand(events));
 
     /// <summary>A replica replaces its whole state by its primary's snapshot (its store already holds it).</summary>
     public Task<long> InstallSnapshotAsync(StateImage image) => Submit(new InstallSnapshotCommand(image));

@@ -163,30 +163,38 @@ internal sealed class CaptureCommand : Command
     public override void Fail(Exception error) => _done.TrySetException(error);
 }
 
+/// <summary>What a replica made of a frame of its primary's events: the sequence it has applied, and why it
+/// stopped early when an event could not be applied (the session is then dropped; nothing invalid was applied).</summary>
+public readonly record struct ReplicatedOutcome(long Applied, string? Problem);
+
 /// <summary>A replica applies its primary's events, keeping their sequence numbers: the loop numbers this batch's
-/// events on from its last, and the applier sends only the events that follow it, so the numbers match.</summary>
-internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> events) : Command<long>
+/// events on from its last, and only events that follow it are applied, so the numbers match. Each event is checked
+/// against the state before it is applied, so a corrupt or forged stream is refused without ever faulting the loop.</summary>
+internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> events) : Command<ReplicatedOutcome>
 {
-    private long _applied;
+    private ReplicatedOutcome _outcome;
 
     public override void Execute(CommitBatch batch)
     {
         var next = batch.CommittedSequence + batch.Events.Count + 1;
+        string? problem = null;
         foreach (var (sequence, e) in events)
         {
             if (sequence < next) continue; // already applied: a resend after a reconnect
-            if (sequence != next)
-                throw new InvalidOperationException($"Replicated event {sequence} does not follow {next - 1}.");
+            problem = sequence != next
+                ? $"event {sequence} does not follow {next - 1}"
+                : batch.State.Refusal(e) is { } refusal ? $"event {sequence} does not apply: {refusal}" : null;
+            if (problem is not null) break;
             batch.State.Apply(e);
             batch.Events.Add(e);
             next++;
         }
 
-        _applied = next - 1;
+        _outcome = new ReplicatedOutcome(next - 1, problem);
         base.Execute(batch);
     }
 
-    protected override long Decide(QueueSet state, Instant now, List<QueueEvent> events) => _applied;
+    protected override ReplicatedOutcome Decide(QueueSet state, Instant now, List<QueueEvent> events) => _outcome;
 }
 
 /// <summary>A replica replaces its whole state by its primary's snapshot and numbers on from its sequence.</summary>

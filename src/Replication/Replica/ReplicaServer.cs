@@ -21,6 +21,8 @@ namespace Spartan.Replication.Replica;
 public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, RocksStore? store, ILogger logger)
     : IDisposable
 {
+    private readonly SemaphoreSlim _streaming = new(1, 1);
+    private CancellationTokenSource? _current;
     private Broker _broker = null!;
     private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
     private Socket? _listener;
@@ -35,29 +37,25 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
 
     public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
 
-    public void Dispose() => _listener?.Dispose();
+    public void Dispose()
+    {
+        _listener?.Dispose();
+        _streaming.Dispose();
+    }
 
     /// <summary>Serves primaries until <paramref name="ct"/> ends, applying through <paramref name="broker"/>.</summary>
     public async Task RunAsync(Broker broker, CancellationToken ct)
     {
         _broker = broker;
         var listener = _listener ?? throw new InvalidOperationException("Bind first.");
-        CancellationTokenSource? current = null;
-        Task? session = null;
+        var sessions = new List<Task>();
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 var socket = await listener.AcceptAsync(ct);
-                if (current is not null)
-                {
-                    await current.CancelAsync();
-                    await session!.ContinueWith(static _ => { }, TaskScheduler.Default);
-                    current.Dispose();
-                }
-
-                current = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                session = SessionAsync(new PeerConnection(socket), current.Token);
+                sessions.RemoveAll(static t => t.IsCompleted);
+                sessions.Add(SessionAsync(new PeerConnection(socket), ct));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -67,12 +65,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         finally
         {
             listener.Dispose();
-            if (current is not null)
-            {
-                await current.CancelAsync();
-                if (session is not null) await session.ContinueWith(static _ => { }, TaskScheduler.Default);
-                current.Dispose();
-            }
+            await Task.WhenAll(sessions).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
 
@@ -80,20 +73,45 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     {
         await using var _ = connection;
         var remote = connection.Remote;
+        using var mine = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var holding = false;
         try
         {
-            await HandshakeAsync(connection, ct);
+            // Only a peer that passed the handshake may replace the stream in progress (a primary reconnecting after
+            // a cut); anyone else connecting is dropped without disturbing it.
+            await HandshakeAsync(connection, mine.Token);
+            if (Interlocked.Exchange(ref _current, mine) is { } previous) await CancelQuietlyAsync(previous);
+            await _streaming.WaitAsync(mine.Token);
+            holding = true;
             LogConnected(logger, remote, _broker.CommittedSequence);
-            await ApplyStreamAsync(connection, ct);
+            await ApplyStreamAsync(connection, mine.Token);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (mine.IsCancellationRequested)
         {
             // Replaced by a newer connection, or stopping.
         }
         catch (Exception error) when (error is ProtocolException or FrameException or HandshakeRefusedException
-                                          or IOException or SocketException or OperationCanceledException)
+                                          or IOException or SocketException or OperationCanceledException
+                                          or StorageUnavailableException)
         {
             LogDropped(logger, remote, error.Message);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _current, null, mine);
+            if (holding) _streaming.Release();
+        }
+    }
+
+    private static async Task CancelQuietlyAsync(CancellationTokenSource source)
+    {
+        try
+        {
+            await source.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That session already ended.
         }
     }
 
@@ -142,7 +160,9 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
                     events.Clear();
                     foreach (var (sequence, encoded) in WireCodec.ReadEvents(frame.Payload))
                         events.Add(new SequencedEvent(sequence, Decode(encoded)));
-                    applied = await _broker.ApplyReplicatedAsync(events);
+                    var result = await _broker.ApplyReplicatedAsync(events);
+                    if (result.Problem is { } problem) throw new ProtocolException(problem);
+                    applied = result.Applied;
                     break;
                 case FrameType.SnapshotBegin:
                     applied = await InstallSnapshotAsync(connection, frame, ct);
