@@ -27,13 +27,25 @@ public static class Compaction
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(time);
-        store.ThrowIfReadOnly();
         if (lastSequence != store.EventLog.LastSequence)
             throw new ArgumentOutOfRangeException(nameof(lastSequence), lastSequence,
                 $"Compaction folds the whole log, whose last sequence is {store.EventLog.LastSequence}.");
+        return Run(store, state.Capture(lastSequence), time);
+    }
+
+    /// <summary>Folds the log up to the image's sequence; events appended after it (a running server) are kept.</summary>
+    /// <param name="store">The read-write store.</param>
+    /// <param name="image">The state at some committed sequence, captured by the commit loop.</param>
+    /// <param name="time">Measures the duration.</param>
+    public static CompactionResult Run(RocksStore store, StateImage image, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(time);
+        store.ThrowIfReadOnly();
         var started = time.GetTimestamp();
-        store.Snapshots.Write(state.Capture(lastSequence));
+        var lastSequence = image.Sequence;
+        store.Snapshots.Write(image);
 
         var upTo = lastSequence;
         foreach (var position in store.ReadReplicaPositions().Values) upTo = Math.Min(upTo, position);
@@ -41,7 +53,8 @@ public static class Compaction
         if (upTo > 0)
         {
             var end = Keys.Number(upTo + 1);
-            removed = CountBefore(store, end);
+            // Stored sequences are contiguous from the first one kept, so the count needs no scan of the log.
+            removed = Math.Max(0, upTo - store.EventLog.FirstSequence + 1);
             if (removed > 0)
             {
                 var start = Keys.Number(0);
@@ -57,14 +70,5 @@ public static class Compaction
         }
 
         return new CompactionResult(lastSequence, removed > 0 ? upTo : 0, removed, time.GetElapsedTime(started));
-    }
-
-    private static long CountBefore(RocksStore store, byte[] end)
-    {
-        long count = 0;
-        var options = new ReadOptions().SetIterateUpperBound(end);
-        using var iterator = store.Db.NewIterator(store.Events, options);
-        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next()) count++;
-        return count;
     }
 }

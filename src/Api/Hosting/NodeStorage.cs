@@ -7,7 +7,7 @@ namespace Spartan.Api.Hosting;
 
 /// <summary>The state and the event log a node starts with, per its <c>[persistence]</c> (SPEC §6): in memory;
 /// snapshot mode (recovered from the last snapshot, events numbered but not kept); log mode (recovered from snapshot
-/// plus log, folded at startup when <c>compaction = true</c>, every event written before its 200).</summary>
+/// plus log, every event written before its 200; folded by <see cref="CompactionJob"/> once serving).</summary>
 /// <remarks>Opened once while the host starts, before the commit loop exists. A folder that is locked, damaged or of
 /// an unknown format throws <see cref="StoreException"/>, and the node refuses to start rather than start empty over
 /// data. Disposed by the container after the broker (which it outlives), so no write races the close.</remarks>
@@ -49,12 +49,6 @@ public sealed partial class NodeStorage : IDisposable
                 (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
             foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
 
-            if (log && persistence.Compaction)
-            {
-                var compacted = Compaction.Run(store, recovered.State, recovered.LastSequence, time);
-                LogCompacted(logger, compacted.EventsRemoved, compacted.SnapshotSequence, (long)compacted.Elapsed.TotalMilliseconds);
-            }
-
             IEventLog events = log ? store.EventLog : new TransientEventLog(recovered.LastSequence);
             return new NodeStorage(recovered.State, events, store, persistence);
         }
@@ -75,7 +69,4 @@ public sealed partial class NodeStorage : IDisposable
         Message = "Queue {Queue} has data in {Path} but is not declared in the configuration; its messages are kept, not served")]
     private static partial void LogUndeclared(ILogger logger, string queue, string path);
 
-    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
-        Message = "Compacted the event log: {Events} events folded into the snapshot at sequence {Sequence} in {Milliseconds} ms")]
-    private static partial void LogCompacted(ILogger logger, long events, long sequence, long milliseconds);
 }

@@ -88,6 +88,7 @@ public static class SpartanServer
         services.AddHostedService<SnapshotJob>();
         services.AddHostedService<ReplicationHost>();
         services.AddHostedService<BrokerService>();
+        services.AddHostedService<CompactionJob>();
         // A replica decides nothing by time: expiry and GC arrive as its primary's events.
         if (!replica) services.AddHostedService<MaintenanceJobs>();
         services.AddFastEndpoints(fe =>

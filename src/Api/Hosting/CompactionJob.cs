@@ -1,0 +1,45 @@
+using Spartan.Api.Configuration;
+using Spartan.Storage;
+
+namespace Spartan.Api.Hosting;
+
+/// <summary>Log mode with <c>compaction = true</c> (SPEC §6): folds the recovered log into a fresh snapshot and removes
+/// the folded events (keeping those a replica still needs), once, right after startup.</summary>
+/// <remarks>It runs after the server is listening, so a restart is not delayed by writing the snapshot: the commit loop
+/// pauses only to copy the state (<see cref="Broker.CaptureAsync"/>); events appended meanwhile follow the image's
+/// sequence and are kept. Registered after <see cref="BrokerService"/>, so a graceful stop waits for it while the
+/// broker still runs. A failure is logged; the log stays whole and the next start folds it.</remarks>
+public sealed partial class CompactionJob(NodeStorage storage, Broker broker, TimeProvider time, ILogger<CompactionJob> logger)
+    : IHostedService
+{
+    private Task _running = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (storage.Persistence is { Mode: PersistenceMode.Log, Compaction: true } && storage.Store is { } store)
+            _running = Task.Run(async () =>
+            {
+                try
+                {
+                    var image = await broker.CaptureAsync();
+                    var compacted = Compaction.Run(store, image, time);
+                    LogCompacted(logger, compacted.EventsRemoved, compacted.SnapshotSequence, (long)compacted.Elapsed.TotalMilliseconds);
+                }
+                catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException
+                                                  or RocksDbSharp.RocksDbException)
+                {
+                    LogFailed(logger, error);
+                }
+            }, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => _running;
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information,
+        Message = "Compacted the event log: {Events} events folded into the snapshot at sequence {Sequence} in {Milliseconds} ms")]
+    private static partial void LogCompacted(ILogger logger, long events, long sequence, long milliseconds);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Compaction failed; the log stays whole and the next start folds it")]
+    private static partial void LogFailed(ILogger logger, Exception error);
+}
