@@ -10,9 +10,6 @@ public sealed partial class Broker
     /// <summary>Pushes every request as one atomic write, in order.</summary>
     public Task<Guid[]> PushManyAsync(string queue, PushRequest[] requests) => Submit(new PushManyCommand(queue, requests));
 
-    public Task<MessageDecision> PopAsync(string queue) =>
-        Submit(new PopCommand(queue, new Receipt(Guid.NewGuid())));
-
     /// <summary>Reserves up to <paramref name="count"/> visible messages; with none visible, parks the caller for up
     /// to <paramref name="wait"/> (long polling) and answers as soon as one becomes visible. An empty answer means
     /// the wait ended with nothing; a cancelled <paramref name="aborted"/> withdraws the caller, reserving nothing.</summary>

@@ -10,12 +10,6 @@ internal sealed class PushCommand(string queue, PushRequest request) : Command<G
         state.Push(queue, request, now, events);
 }
 
-internal sealed class PopCommand(string queue, Receipt receipt) : Command<MessageDecision>
-{
-    protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
-        state.Pop(queue, receipt, now, events);
-}
-
 internal sealed class DeleteCommand(string queue, Guid id, Receipt? receipt) : Command<MessageDecision>
 {
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>

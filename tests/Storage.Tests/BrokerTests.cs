@@ -28,13 +28,15 @@ public sealed class BrokerTests : IAsyncLifetime
         await _broker.StopAsync();
     }
 
+    private Task<IReadOnlyList<MessageSnapshot>> PopAsync() => _broker.PopWaitAsync(Q, 1, TimeSpan.Zero, CancellationToken.None);
+
     private static PushRequest Body(string body) => new(Guid.NewGuid(), body, null, null, null, null, null, null);
 
     [Fact]
     public async Task Events_get_contiguous_global_sequence_numbers_after_the_logs_last()
     {
         await _broker.PushAsync(Q, Body("a"));
-        await _broker.PopAsync(Q);
+        await PopAsync();
 
         var sequences = _log.Appends.SelectMany(a => a).Select(e => e.Sequence).ToArray();
         Assert.Equal([42L, 43L], sequences);
@@ -81,15 +83,15 @@ public sealed class BrokerTests : IAsyncLifetime
         var blocker = _broker.PushAsync(Q, Body("blocker"));
         await _log.Holding.Task.WaitAsync(Deadline, Ct);
         var push = _broker.PushAsync(Q, Body("x"));
-        var pop1 = _broker.PopAsync(Q);
-        var pop2 = _broker.PopAsync(Q);
-        var pop3 = _broker.PopAsync(Q);
+        var pop1 = PopAsync();
+        var pop2 = PopAsync();
+        var pop3 = PopAsync();
         _log.Release();
 
         await blocker;
-        var outcomes = new[] { (await pop1).Outcome, (await pop2).Outcome, (await pop3).Outcome };
-        Assert.Equal([Outcome.Ok, Outcome.Ok, Outcome.NoMessage], outcomes);
-        Assert.NotEqual((await pop1).Message!.Id, (await pop2).Message!.Id);
+        var counts = new[] { (await pop1).Count, (await pop2).Count, (await pop3).Count };
+        Assert.Equal([1, 1, 0], counts);
+        Assert.NotEqual((await pop1)[0].Id, (await pop2)[0].Id);
         await push;
     }
 
@@ -109,7 +111,7 @@ public sealed class BrokerTests : IAsyncLifetime
     public async Task Reservations_end_from_the_clock_the_broker_was_given()
     {
         await _broker.PushAsync(Q, new PushRequest(Guid.NewGuid(), "x", null, null, null, 2, 5, null));
-        await _broker.PopAsync(Q);
+        await PopAsync();
         Assert.Equal(0, await _broker.TickAsync());
 
         _clock.Advance(TimeSpan.FromSeconds(6));
