@@ -406,3 +406,36 @@ internal sealed class ReplicationLoad(HttpClient http, int seed)
 
     private void Count(int n) => Interlocked.Add(ref _operations, n);
 }
+
+/// <summary>A primary and a replica in log mode, the replica listening on a given port, both started.</summary>
+internal sealed class ReplicationPair : IAsyncDisposable
+{
+    private ReplicationPair(ReplicationNode primary, ReplicationNode replica) => (Primary, Replica) = (primary, replica);
+
+    public ReplicationNode Primary { get; }
+    public ReplicationNode Replica { get; }
+
+    public static async Task<ReplicationPair> StartLogAsync(int replicaPort)
+    {
+        var pair = new ReplicationPair(new ReplicationNode("primary"), new ReplicationNode("replica"));
+        try
+        {
+            pair.Replica.WriteConfig(ReplicationHelpers.ReplicaConfig(replicaPort, ReplicationHelpers.Persistence("log")));
+            pair.Primary.WriteConfig(ReplicationHelpers.PrimaryConfig([replicaPort], ReplicationHelpers.Persistence("log")));
+            await pair.Replica.StartAsync("replica");
+            await pair.Primary.StartAsync("start");
+            return pair;
+        }
+        catch
+        {
+            await pair.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Primary.DisposeAsync();
+        await Replica.DisposeAsync();
+    }
+}

@@ -27,12 +27,8 @@ public sealed class ReplicationFaultTests
     public async Task A_replica_killed_mid_stream_and_restarted_catches_up_with_nothing_missing_or_applied_twice()
     {
         var port = FreePort();
-        await using var primary = new ReplicationNode("primary");
-        await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
-        await replica.StartAsync("replica");
-        await primary.StartAsync("start");
+        await using var pair = await ReplicationPair.StartLogAsync(port);
+        var (primary, replica) = (pair.Primary, pair.Replica);
 
         var load = new ReplicationLoad(primary.Http, seed: 11);
         var running = load.RunAsync(8_000, ct: Ct);
@@ -56,12 +52,8 @@ public sealed class ReplicationFaultTests
     public async Task A_primary_killed_mid_stream_and_restarted_resumes_the_stream()
     {
         var port = FreePort();
-        await using var primary = new ReplicationNode("primary");
-        await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
-        await replica.StartAsync("replica");
-        await primary.StartAsync("start");
+        await using var pair = await ReplicationPair.StartLogAsync(port);
+        var (primary, replica) = (pair.Primary, pair.Replica);
 
         var load = new ReplicationLoad(primary.Http, seed: 12);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
@@ -180,12 +172,8 @@ public sealed class ReplicationFaultTests
     public async Task Garbage_on_the_replication_port_is_dropped_while_the_replica_keeps_serving_and_following_its_primary()
     {
         var port = FreePort();
-        await using var primary = new ReplicationNode("primary");
-        await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
-        await replica.StartAsync("replica");
-        await primary.StartAsync("start");
+        await using var pair = await ReplicationPair.StartLogAsync(port);
+        var (primary, replica) = (pair.Primary, pair.Replica);
         await new ReplicationLoad(primary.Http, seed: 31).RunAsync(300, ct: Ct).WaitAsync(Load, Ct);
         await WaitCaughtUpAsync(primary, replica, port, Soon);
         var size = (await replica.GetJsonAsync("/q/size")).GetProperty("size").GetInt32();

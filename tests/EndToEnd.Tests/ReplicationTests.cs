@@ -19,12 +19,8 @@ public sealed class ReplicationTests
     public async Task Ten_thousand_mixed_operations_reach_the_replica_identically_and_it_lags_under_a_second()
     {
         var port = FreePort();
-        await using var primary = new ReplicationNode("primary");
-        await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
-        await replica.StartAsync("replica");
-        await primary.StartAsync("start");
+        await using var pair = await ReplicationPair.StartLogAsync(port);
+        var (primary, replica) = (pair.Primary, pair.Replica);
         await WaitForLogAsync(primary, $"Replica {Address(port)} connected", Soon);
 
         var load = new ReplicationLoad(primary.Http, seed: 1);
@@ -95,12 +91,8 @@ public sealed class ReplicationTests
     public async Task A_promoted_replica_serves_everything_it_received_and_accepts_writes()
     {
         var port = FreePort();
-        await using var primary = new ReplicationNode("primary");
-        await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
-        await replica.StartAsync("replica");
-        await primary.StartAsync("start");
+        await using var pair = await ReplicationPair.StartLogAsync(port);
+        var (primary, replica) = (pair.Primary, pair.Replica);
         await new ReplicationLoad(primary.Http, seed: 4).RunAsync(2_000, ct: Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
         await WaitCaughtUpAsync(primary, replica, port, Soon);
         await primary.StopAsync();
