@@ -15,7 +15,7 @@ public interface ICommitObserver
 
 /// <summary>The single writer of a node: every queue operation, read or write, goes through its commit loop.</summary>
 /// <remarks>
-/// Ownership: one loop thread owns the <see cref="QueueSet"/>, the <see cref="IEventLog"/> and the parked consumers;
+/// Ownership: one loop owns the <see cref="QueueSet"/>, the <see cref="IEventLog"/> and the parked consumers;
 /// request threads only enqueue commands and await their answers, so none blocks. The loop drains whatever is
 /// queued, decides and applies each command in order (later ones see earlier effects), hands newly visible
 /// messages to parked consumers, appends the batch's events as one write (group commit), and only then answers
@@ -29,8 +29,7 @@ public interface ICommitObserver
 public sealed partial class Broker : IAsyncDisposable
 {
     private const int MaxBatch = 4096;
-    private readonly Channel<Command> _commands =
-        Channel.CreateUnbounded<Command>(new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
+    private readonly Channel<Command> _commands;
     private readonly TaskCompletionSource<Exception> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QueueSet _state;
     private readonly IEventLog _log;
@@ -39,6 +38,7 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly WaitRegistry _waits = new();
     private readonly ITimer _wake;
     private Task? _loop;
+    private Thread? _thread;
     private long _lastSequence;
     private Instant _lastNow = Instant.MinValue;
     private int _parked;
@@ -50,6 +50,13 @@ public sealed partial class Broker : IAsyncDisposable
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _lastSequence = log.LastSequence;
+        // On its own thread the loop blocks while idle, and a writer's synchronous continuation only wakes it; on the
+        // pool, a synchronous continuation would run the whole loop on the writer's request thread.
+        _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            AllowSynchronousContinuations = log.SyncsEachWrite,
+        });
         _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -67,24 +74,30 @@ public sealed partial class Broker : IAsyncDisposable
     /// <summary>Adds an observer told about each committed batch, on the loop (call before <see cref="Start"/>).</summary>
     public void AddObserver(ICommitObserver observer) => _observers = [.. _observers, observer];
 
-    /// <summary>Starts the commit loop on a thread of its own.</summary>
+    /// <summary>Starts the commit loop: on a thread of its own when the log syncs each write, else on the pool.</summary>
     /// <remarks>
-    /// Not a thread-pool thread: with <c>fsync = "always"</c> the loop blocks in the sync for about 0.2 ms per batch,
-    /// and a pool worker blocked that often made the pool juggle threads (measured: 30% more CPU per push, 1.4× fewer
-    /// pushes/s than on this thread; ADR 0005). The loop never leaves this thread: it blocks here while nothing is
-    /// queued (a writer wakes it directly; the channel's synchronous continuations run only that wake-up) and while
-    /// a log append that did not complete at once is under way.
+    /// With <c>fsync = "always"</c> the loop blocks in the sync for about 0.2 ms per batch; on a pool worker that
+    /// made the pool juggle threads (measured: 30% more CPU per push and 1.4× fewer pushes/s than on its own thread).
+    /// Without it the loop never blocks, and as a pool work item it rides on threads that are already running, where
+    /// a thread of its own must be woken by the OS for every batch: the same throughput, but under CPU contention
+    /// parked consumers were woken later (ADR 0005).
     /// </remarks>
     public void Start()
     {
         if (_loop is not null) return;
+        if (!_log.SyncsEachWrite)
+        {
+            _loop = Task.Run(RunAsync);
+            return;
+        }
+
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _loop = stopped.Task;
         var thread = new Thread(() =>
         {
             try
             {
-                Run();
+                RunAsync().GetAwaiter().GetResult();
                 stopped.TrySetResult();
             }
             catch (Exception error)
@@ -96,6 +109,7 @@ public sealed partial class Broker : IAsyncDisposable
             IsBackground = true,
             Name = "Spartan commit loop",
         };
+        _thread = thread;
         thread.Start();
     }
 
@@ -128,7 +142,7 @@ public sealed partial class Broker : IAsyncDisposable
 
     private static StorageUnavailableException Stopped() => new("The node is stopping or its store failed.");
 
-    private void Run()
+    private async Task RunAsync()
     {
         var reader = _commands.Reader;
         var pending = new List<Command>();
@@ -137,7 +151,7 @@ public sealed partial class Broker : IAsyncDisposable
         var sequenced = new List<SequencedEvent>();
         try
         {
-            while (WaitForCommands(reader))
+            while (await WaitForCommandsAsync(reader))
             {
                 while (pending.Count < MaxBatch && reader.TryRead(out var command)) pending.Add(command);
 
@@ -157,7 +171,7 @@ public sealed partial class Broker : IAsyncDisposable
                 }
                 else if (batch.Events.Count > 0)
                 {
-                    Append(batch, sequenced);
+                    await AppendAsync(batch, sequenced);
                 }
 
                 foreach (var command in pending) command.Complete();
@@ -183,21 +197,23 @@ public sealed partial class Broker : IAsyncDisposable
         }
     }
 
-    /// <summary>Blocks the loop's own thread until a command is queued (or the queue is completed).</summary>
-    private static bool WaitForCommands(ChannelReader<Command> reader)
+    /// <summary>On the loop's own thread, blocks it until a command is queued; on the pool, yields the worker.</summary>
+    private ValueTask<bool> WaitForCommandsAsync(ChannelReader<Command> reader)
     {
         var wait = reader.WaitToReadAsync();
-        return wait.IsCompleted ? wait.GetAwaiter().GetResult() : wait.AsTask().GetAwaiter().GetResult();
+        return wait.IsCompleted || Thread.CurrentThread != _thread
+            ? wait
+            : new ValueTask<bool>(wait.AsTask().GetAwaiter().GetResult());
     }
 
-    private void Append(CommitBatch batch, List<SequencedEvent> sequenced)
+    private async ValueTask AppendAsync(CommitBatch batch, List<SequencedEvent> sequenced)
     {
         var next = _lastSequence;
         foreach (var e in batch.Events) sequenced.Add(new SequencedEvent(++next, e));
         var started = Stopwatch.GetTimestamp();
-        var append = _log.AppendAsync(sequenced, CancellationToken.None);
-        if (append.IsCompleted) append.GetAwaiter().GetResult();
-        else append.AsTask().GetAwaiter().GetResult();
+        // A syncing log completes synchronously, so the loop stays on its own thread; one that does not moves the
+        // loop to the pool, which is slower but still correct (it is still the only reader).
+        await _log.AppendAsync(sequenced, CancellationToken.None);
         Volatile.Write(ref _lastSequence, next);
         var elapsed = Stopwatch.GetElapsedTime(started);
         foreach (var observer in _observers) observer.Committed(sequenced, elapsed);

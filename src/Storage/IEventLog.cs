@@ -12,6 +12,10 @@ public interface IEventLog
     /// <summary>The highest sequence number already stored, or 0 for an empty log.</summary>
     long LastSequence { get; }
 
+    /// <summary>True when every append waits for the disk (<c>fsync = "always"</c>): the commit loop then blocks
+    /// in each append, so it gets a thread of its own instead of a pool worker.</summary>
+    bool SyncsEachWrite { get; }
+
     /// <summary>Stores one batch, in order, as one write (group commit). Throws when the store failed.</summary>
     ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken);
 }
@@ -21,6 +25,8 @@ public interface IEventLog
 public sealed class TransientEventLog(long lastSequence = 0) : IEventLog
 {
     public long LastSequence { get; private set; } = lastSequence;
+
+    public bool SyncsEachWrite => false;
 
     public ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
     {

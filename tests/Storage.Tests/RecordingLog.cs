@@ -8,6 +8,7 @@ internal sealed class RecordingLog : IEventLog
 
     public List<SequencedEvent[]> Appends { get; } = [];
     public long LastSequence { get; set; }
+    public bool SyncsEachWrite { get; init; }
     public Exception? FailWith { get; set; }
 
     /// <summary>Completes when an append has started and is being held.</summary>
