@@ -8,14 +8,14 @@ internal static class MessageOrder
     /// the visible line (<see cref="ReadyIndex"/>).</summary>
     public static readonly IComparer<Message> Delayed = Comparer<Message>.Create(static (a, b) =>
     {
-        var c = a.VisibleAt.CompareTo(b.VisibleAt);
+        var c = a.VisibleAtNanos.CompareTo(b.VisibleAtNanos);
         return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
     });
 
     /// <summary>Reservations by the instant they run out.</summary>
     public static readonly IComparer<Message> Reserved = Comparer<Message>.Create(static (a, b) =>
     {
-        var c = a.ReservedUntil.CompareTo(b.ReservedUntil);
+        var c = a.ReservedUntilNanos.CompareTo(b.ReservedUntilNanos);
         return c != 0 ? c : a.Sequence.CompareTo(b.Sequence);
     });
 

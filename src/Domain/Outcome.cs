@@ -32,7 +32,7 @@ public sealed record QueueStats(string Name, QueueCounts Counts, string? DeadLet
 /// <summary>What a client asks of a push; absent fields take the queue's defaults.</summary>
 public readonly record struct PushRequest(
     Guid Id,
-    string Body,
+    MessageBody Body,
     int? OffsetSeconds,
     byte? Priority,
     IReadOnlyDictionary<string, string>? Attributes,

@@ -9,7 +9,7 @@ public sealed partial class Queue
     {
         var messages = new MessageImage[_byId.Count];
         var i = 0;
-        foreach (var m in _byId.Values)
+        foreach (var m in _byId)
         {
             messages[i++] = new MessageImage(m.Id, m.Body, m.OffsetSeconds, m.Priority, m.Attributes, m.MaxTries,
                 m.Timeout, m.Delay, m.DispatchedAt, m.Status, m.Tries, m.ObtainedAt, m.LatestReceipt, m.VisibleAt,
@@ -49,7 +49,7 @@ public sealed partial class Queue
                 VisibleAt = m.VisibleAt,
                 Sequence = m.Sequence,
             };
-            if (!_byId.TryAdd(message.Id, message))
+            if (!_byId.TryAdd(message))
                 throw new InvalidOperationException($"Image of queue {Name} holds message {m.Id} twice.");
             Place(message);
         }

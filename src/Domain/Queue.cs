@@ -9,7 +9,7 @@ namespace Spartan.Domain;
 /// (the fold of events); <see cref="QueueSet"/> decides which events to apply.</remarks>
 public sealed partial class Queue
 {
-    private readonly Dictionary<Guid, Message> _byId = [];
+    private readonly MessageSet _byId = new();
     private readonly ReadyIndex _ready = new();
     private readonly SortedSet<Message> _delayed = new(MessageOrder.Delayed);
     private readonly SortedSet<Message> _reserved = new(MessageOrder.Reserved);
@@ -33,7 +33,7 @@ public sealed partial class Queue
     public int InFlightCount => _reserved.Count;
     public int ExhaustedCount => _exhausted.Count;
 
-    public Message? Find(Guid id) => _byId.GetValueOrDefault(id);
+    public Message? Find(Guid id) => _byId.Find(id);
 
     /// <summary>The message pop would reserve now, after <see cref="Promote"/>.</summary>
     public Message? NextVisible => _ready.Min;
@@ -51,7 +51,7 @@ public sealed partial class Queue
     public Message[] Unreserved()
     {
         var list = new List<Message>(_byId.Count - _reserved.Count);
-        foreach (var message in _byId.Values)
+        foreach (var message in _byId)
             if (message.Status == MessageStatus.Available) list.Add(message);
         list.Sort(MessageOrder.Arrival);
         return [.. list];
@@ -125,7 +125,7 @@ public sealed partial class Queue
     internal Message ApplyRemoved(MessageEvent e)
     {
         var message = Unplace(e.MessageId, e.At);
-        _byId.Remove(message.Id);
+        _byId.Remove(message);
         return message;
     }
 
@@ -142,7 +142,7 @@ public sealed partial class Queue
     private void Add(Message message, Instant at)
     {
         Promote(at);
-        if (!_byId.TryAdd(message.Id, message))
+        if (!_byId.TryAdd(message))
             throw new InvalidOperationException($"Queue {Name} already holds message {message.Id}.");
         message.Sequence = _nextSequence++;
         Place(message);
@@ -159,8 +159,7 @@ public sealed partial class Queue
     private Message Unplace(Guid id, Instant at)
     {
         Promote(at);
-        if (!_byId.TryGetValue(id, out var message))
-            throw new InvalidOperationException($"Queue {Name} holds no message {id}.");
+        var message = _byId.Find(id) ?? throw new InvalidOperationException($"Queue {Name} holds no message {id}.");
         var removed = message.Slot switch
         {
             Slot.Ready => _ready.Remove(message),

@@ -7,7 +7,7 @@ namespace Spartan.Domain;
 /// message is made, so sharing keeps <see cref="QueueSet.Capture"/> cheap.</remarks>
 public readonly record struct MessageImage(
     Guid Id,
-    string Body,
+    MessageBody Body,
     int OffsetSeconds,
     byte Priority,
     IReadOnlyDictionary<string, string> Attributes,

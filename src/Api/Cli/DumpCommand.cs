@@ -212,7 +212,7 @@ internal static partial class DumpCommand
             foreach (var m in messages)
             {
                 sink.JsonLine(new DumpMessageLine(name, m.Id, Status(m.Status), m.Tries, m.MaxTries, m.Priority,
-                    m.DispatchedAt, FirstVisible(m), m.ObtainedAt, m.Body, m.Attributes), DumpJson.Default.DumpMessageLine);
+                    m.DispatchedAt, FirstVisible(m), m.ObtainedAt, m.Body.ToString(), m.Attributes), DumpJson.Default.DumpMessageLine);
             }
 
             return;
@@ -240,7 +240,7 @@ internal static partial class DumpCommand
             sink.Left(tries[..(t + max)], triesWidth);
             sink.Time(m.DispatchedAt);
             sink.Time(FirstVisible(m));
-            sink.Preview(m.Body);
+            sink.Preview(m.Body.ToString());
             sink.Line();
         }
     }

@@ -15,7 +15,7 @@ public sealed record MessageJson(
     MessageTimeJson Time)
 {
     public static MessageJson From(MessageSnapshot m) => new(
-        m.Id, m.Body, m.Priority, m.Attributes, m.Receipt?.ToString(),
+        m.Id, m.Body.ToString(), m.Priority, m.Attributes, m.Receipt?.ToString(),
         new MessageStateJson(m.Status == MessageStatus.Transit ? "Transit" : "Available", m.Tries, m.MaxTries),
         new MessageTimeJson(m.OffsetSeconds, Rfc3339.Format(m.DispatchedAt, m.OffsetSeconds),
             m.DelayedUntil is { } d ? Rfc3339.Format(d, m.OffsetSeconds) : null,

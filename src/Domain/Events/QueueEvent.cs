@@ -15,7 +15,7 @@ public sealed record MessagePushed(
     string Queue,
     Instant At,
     Guid MessageId,
-    string Body,
+    MessageBody Body,
     int OffsetSeconds,
     byte Priority,
     IReadOnlyDictionary<string, string> Attributes,

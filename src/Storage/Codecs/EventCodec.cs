@@ -19,7 +19,7 @@ public static class EventCodec
         {
             case MessagePushed p:
                 Begin(ref writer, RecordTag.MessagePushed, 10, p);
-                writer.Write(p.Body);
+                Fields.Write(ref writer, p.Body);
                 writer.Write(p.OffsetSeconds);
                 writer.Write(p.Priority);
                 Fields.Write(ref writer, p.Attributes);
@@ -103,7 +103,7 @@ public static class EventCodec
         var id = tag == RecordTag.QueueCleared ? Guid.Empty : Fields.ReadGuid(ref reader);
         QueueEvent e = tag switch
         {
-            RecordTag.MessagePushed => new MessagePushed(queue, at, id, Fields.ReadString(ref reader),
+            RecordTag.MessagePushed => new MessagePushed(queue, at, id, Fields.ReadBody(ref reader),
                 reader.ReadInt32(), reader.ReadByte(), Fields.ReadAttributes(ref reader), reader.ReadUInt32(),
                 reader.ReadUInt32(), Fields.ReadOptionalUInt32(ref reader)),
             RecordTag.MessageReserved => new MessageReserved(queue, at, id, new Domain.Receipt(Fields.ReadGuid(ref reader))),

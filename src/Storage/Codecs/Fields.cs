@@ -68,6 +68,22 @@ internal static class Fields
     public static uint? ReadOptionalUInt32(ref MessagePackReader reader) =>
         reader.TryReadNil() ? null : reader.ReadUInt32();
 
+    /// <summary>A body is a MessagePack str of its UTF-8 bytes, written and read without a .NET string between.</summary>
+    public static void Write(ref MessagePackWriter writer, MessageBody body) => writer.WriteString(body.Utf8);
+
+    public static MessageBody ReadBody(ref MessagePackReader reader)
+    {
+        var bytes = reader.ReadStringSequence() ?? throw new CodecException("A message body is nil.");
+        try
+        {
+            return bytes.IsSingleSegment ? MessageBody.FromUtf8(bytes.FirstSpan) : MessageBody.FromUtf8(bytes.ToArray());
+        }
+        catch (FormatException error)
+        {
+            throw new CodecException(error.Message, error);
+        }
+    }
+
     public static string ReadString(ref MessagePackReader reader) =>
         reader.ReadString() ?? throw new CodecException("A required string is nil.");
 

@@ -27,7 +27,7 @@ public static class ImageCodec
         {
             writer.WriteArrayHeader(MessageFields);
             Fields.Write(ref writer, m.Id);
-            writer.Write(m.Body);
+            Fields.Write(ref writer, m.Body);
             writer.Write(m.OffsetSeconds);
             writer.Write(m.Priority);
             Fields.Write(ref writer, m.Attributes);
@@ -78,7 +78,7 @@ public static class ImageCodec
         if (present < MessageFields) throw new CodecException($"A message image has {MessageFields} fields, this one {present}.");
         var image = new MessageImage(
             Fields.ReadGuid(ref reader),
-            Fields.ReadString(ref reader),
+            Fields.ReadBody(ref reader),
             reader.ReadInt32(),
             reader.ReadByte(),
             Fields.ReadAttributes(ref reader),

@@ -92,6 +92,29 @@ public sealed class EventCodecTests
     }
 
     [Fact]
+    public void A_body_is_stored_as_its_utf8_bytes_and_read_back_equal()
+    {
+        const string text = "héllo wörld 🌍";
+        var bytes = EventCodec.Encode(new MessagePushed(Q, At, Id, text, 0, 0, new Dictionary<string, string>(), 1, 30, null));
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        Assert.True(bytes.AsSpan().IndexOf(utf8) > 0, "the body's UTF-8 bytes appear as they are");
+        var decoded = Assert.IsType<MessagePushed>(EventCodec.Decode(bytes));
+        Assert.Equal(text, decoded.Body.ToString());
+        Assert.Equal(utf8.Length, decoded.Body.ByteCount);
+    }
+
+    [Fact]
+    public void A_body_that_is_not_utf8_is_refused_as_damage()
+    {
+        var bytes = EventCodec.Encode(new MessagePushed(Q, At, Id, "hi", 0, 0, new Dictionary<string, string>(), 1, 30, null));
+        var body = bytes.AsSpan().IndexOf(new byte[] { 0xa2, (byte)'h', (byte)'i' });
+        Assert.True(body > 0);
+        bytes[body + 1] = 0xff;
+        var error = Assert.Throws<CodecException>(() => EventCodec.Decode(bytes));
+        Assert.Contains("not valid UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Truncated_or_trailing_bytes_are_refused()
     {
         var bytes = EventCodec.Encode(new MessageReserved(Q, At, Id, Receipt));

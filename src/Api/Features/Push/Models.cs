@@ -52,7 +52,7 @@ public sealed class PushBody : IValidatedBody
     }
 
     /// <summary>The domain request, once <see cref="Validate"/> passed.</summary>
-    public PushRequest ToRequest(Guid id) => new(id, Body!, (int?)Offset, (byte?)Priority,
+    public PushRequest ToRequest(Guid id) => new(id, MessageBody.FromString(Body!), (int?)Offset, (byte?)Priority,
         Attributes is null ? null : CopyAttributes(Attributes), (uint?)MaxTries, (uint?)Timeout, (uint?)Delay);
 
     private static bool OutOfU32(long? value) => value is < 0 or > uint.MaxValue;
