@@ -3,12 +3,12 @@ using NodaTime;
 
 namespace Spartan.Domain;
 
-/// <summary>The visible line of a queue: one bucket per priority, each ordered by the instant its messages became
-/// visible, and a 256-bit map of the non-empty buckets. Pop is the first message of the highest non-empty bucket
-/// (a bit scan plus O(log n)); the oldest visible message is the earliest among at most 256 bucket heads.</summary>
+/// <summary>The visible line of a queue: one <see cref="ReadyLine"/> per priority, each ordered by the instant its
+/// messages became visible, and a 256-bit map of the non-empty ones. Pop is the head of the highest non-empty line
+/// (a bit scan plus O(1)); the oldest visible message is the earliest among at most 256 heads.</summary>
 internal sealed class ReadyIndex
 {
-    private readonly SortedSet<Message>?[] _buckets = new SortedSet<Message>?[256];
+    private readonly ReadyLine?[] _buckets = new ReadyLine?[256];
     private readonly ulong[] _nonEmpty = new ulong[4];
 
     public int Count { get; private set; }
@@ -21,7 +21,7 @@ internal sealed class ReadyIndex
             for (var word = 3; word >= 0; word--)
             {
                 var bits = _nonEmpty[word];
-                if (bits != 0) return _buckets[word * 64 + 63 - BitOperations.LeadingZeroCount(bits)]!.Min;
+                if (bits != 0) return _buckets[word * 64 + 63 - BitOperations.LeadingZeroCount(bits)]!.Head;
             }
 
             return null;
@@ -39,7 +39,7 @@ internal sealed class ReadyIndex
                 var bits = _nonEmpty[word];
                 while (bits != 0)
                 {
-                    var head = _buckets[word * 64 + BitOperations.TrailingZeroCount(bits)]!.Min!.VisibleAt;
+                    var head = _buckets[word * 64 + BitOperations.TrailingZeroCount(bits)]!.Head.VisibleAt;
                     if (oldest is null || head < oldest) oldest = head;
                     bits &= bits - 1;
                 }
@@ -49,13 +49,12 @@ internal sealed class ReadyIndex
         }
     }
 
-    public bool Add(Message message)
+    public void Add(Message message)
     {
-        var bucket = _buckets[message.Priority] ??= new SortedSet<Message>(MessageOrder.Delayed);
-        if (!bucket.Add(message)) return false;
+        var bucket = _buckets[message.Priority] ??= new ReadyLine();
+        bucket.Add(message);
         _nonEmpty[message.Priority >> 6] |= 1UL << (message.Priority & 63);
         Count++;
-        return true;
     }
 
     public bool Remove(Message message)
