@@ -17,6 +17,7 @@ public sealed partial class RocksStore : IDisposable
     /// <summary>The layout version of the folder this build writes and reads (meta <c>format-version</c>).</summary>
     public const long FormatVersion = 1;
 
+    private const ulong EventsWriteBuffer = 16UL << 20;
     private static readonly string[] Families = [Keys.EventsFamily, Keys.SnapshotsFamily, Keys.MetaFamily];
     private readonly string? _secondaryPath;
     private readonly WriteOptions _syncedWrite = new WriteOptions().SetSync(true);
@@ -141,7 +142,13 @@ public sealed partial class RocksStore : IDisposable
     private static ColumnFamilies Descriptors()
     {
         var families = new ColumnFamilies();
-        foreach (var name in Families) families.Add(name, new ColumnFamilyOptions());
+        foreach (var name in Families)
+        {
+            var options = new ColumnFamilyOptions();
+            // Events: 16 MiB memtables instead of 64 MiB: the same throughput, ~50 MB less resident (ADR 0010).
+            if (name == Keys.EventsFamily) options.SetWriteBufferSize(EventsWriteBuffer);
+            families.Add(name, options);
+        }
         return families;
     }
 
