@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 
 namespace Spartan.Api.Tests.Http;
@@ -39,11 +40,22 @@ public sealed class ValidationTests : IAsyncLifetime
     [InlineData("""{"body":"x","attributes":{"k":1}}""", "attributes")]
     [InlineData("""{"body":"x","attributes":{"k":null}}""", "attributes")]
     [InlineData("""{"body":"x","body":"y"}""", "body")]
+    [InlineData("""{"body":"half a surrogate pair: \ud800"}""", "body")]
     public async Task A_malformed_or_out_of_range_push_is_400_naming_the_field(string json, string? field)
     {
         var response = await _node.SendAsync(HttpMethod.Post, "/q", json);
         await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "Invalid request", field);
         await AssertEmptyAsync();
+    }
+
+    [Fact]
+    public async Task A_unicode_body_comes_back_exactly_as_pushed()
+    {
+        // Held as UTF-8 (ADR 0009): escapes, multi-byte characters and a surrogate pair must survive the round trip.
+        const string json = """{"body":"h\u00e9llo \ud83c\udf0d \"q\" \\ \n 日本"}""";
+        Assert.Equal(HttpStatusCode.OK, (await _node.SendAsync(HttpMethod.Post, "/q", json)).StatusCode);
+        var popped = await _node.Client.GetFromJsonAsync<System.Text.Json.JsonElement>("/q", TestContext.Current.CancellationToken);
+        Assert.Equal("héllo 🌍 \"q\" \\ \n 日本", popped.GetProperty("body").GetString());
     }
 
     [Fact]
