@@ -36,23 +36,13 @@ public sealed class SnapshotStore
     {
         ArgumentNullException.ThrowIfNull(image);
         _store.ThrowIfReadOnly();
-        var buffer = new ArrayBufferWriter<byte>(4096);
         lock (_writing)
         {
             // A snapshot captured before a newer one was stored (a slow periodic write racing a replica's install)
             // must not replace it.
             if (image.Sequence < CoveredSequence) return;
             using var write = new WriteBatch();
-            write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
-                (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
-            foreach (var queue in image.Queues)
-            {
-                buffer.ResetWrittenCount();
-                ImageCodec.Write(queue, buffer);
-                write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, _store.SnapshotFamily);
-            }
-
-            write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
+            PutImage(write, image);
             _store.Db.Write(write, _store.SyncedWrite);
         }
     }
@@ -63,27 +53,34 @@ public sealed class SnapshotStore
     {
         ArgumentNullException.ThrowIfNull(image);
         _store.ThrowIfReadOnly();
-        var buffer = new ArrayBufferWriter<byte>(4096);
         lock (_writing)
         {
             using var write = new WriteBatch();
             var first = Keys.Number(0);
             var end = Keys.Number(long.MaxValue);
             write.DeleteRange(first, (ulong)first.Length, end, (ulong)end.Length, _store.Events);
-            write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
-                (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
-            foreach (var queue in image.Queues)
-            {
-                buffer.ResetWrittenCount();
-                ImageCodec.Write(queue, buffer);
-                write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, _store.SnapshotFamily);
-            }
-
-            write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
+            PutImage(write, image);
             _store.Db.Write(write, _store.SyncedWrite);
         }
 
         _store.EventLog.Refresh();
+    }
+
+    /// <summary>Adds to <paramref name="write"/>: drop the stored queue images, put one per queue of the image, and
+    /// the sequence it covers.</summary>
+    private void PutImage(WriteBatch write, StateImage image)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
+            (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
+        foreach (var queue in image.Queues)
+        {
+            buffer.ResetWrittenCount();
+            ImageCodec.Write(queue, buffer);
+            write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, _store.SnapshotFamily);
+        }
+
+        write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
     }
 
     /// <summary>The stored snapshot, or null when none was ever written.</summary>
