@@ -59,7 +59,7 @@ public static class ConfigLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string file = Path.GetFullPath(path);
         var root = new ConfigTable(ReadToml(text, file), string.Empty, file);
-        root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication");
+        root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication", "tls");
 
         IReadOnlyList<string> queues = ReadQueues(root);
         FrozenSet<string> declared = queues.ToFrozenSet(StringComparer.Ordinal);
@@ -69,8 +69,9 @@ public static class ConfigLoader
         IReadOnlyDictionary<string, QueueSettingsConfig> settings = ReadQueueSettings(root, declared);
         IReadOnlyList<AccessKeyConfig> accessKeys = ReadAccessKeys(root, declared);
         ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r) : null;
+        TlsConfig? tls = root.OptionalTable("tls") is { } t ? ReadTls(t) : null;
 
-        return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication);
+        return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication, tls);
     }
 
     private static TomlTable ReadToml(string text, string file)
@@ -135,16 +136,7 @@ public static class ConfigLoader
         table.RejectUnknownKeys("mode", "path", "timer", "compaction", "fsync");
         PersistenceMode mode = table.Choice<PersistenceMode>(
             "mode", PersistenceMode.Snapshot, ("snapshot", PersistenceMode.Snapshot), ("log", PersistenceMode.Log));
-        string path = table.OptionalString("path") ?? ConfigRules.DefaultPersistencePath;
-        string resolved;
-        try
-        {
-            resolved = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path, Path.GetDirectoryName(table.File)!));
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            throw table.ErrorAt("path", $"not a valid folder path: {ConfigRules.Describe(path)}");
-        }
+        string resolved = ResolvePath(table, "path", table.OptionalString("path") ?? ConfigRules.DefaultPersistencePath, "folder");
 
         int timer = table.PositiveInt("timer", ConfigRules.DefaultPersistenceTimer, ConfigRules.MaxTimerSeconds);
         bool compaction = table.Bool("compaction", defaultValue: true);
@@ -225,7 +217,7 @@ public static class ConfigLoader
 
     private static ReplicationConfig ReadReplication(ConfigTable table)
     {
-        table.RejectUnknownKeys("mode", "secret", "primary", "replica");
+        table.RejectUnknownKeys("mode", "secret", "primary", "replica", "tls");
         ReplicationMode mode = table.Choice<ReplicationMode>(
             "mode", null, ("primary", ReplicationMode.Primary), ("replica", ReplicationMode.Replica));
         string? secret = table.OptionalString("secret", secret: true);
@@ -241,7 +233,38 @@ public static class ConfigLoader
             throw table.ErrorAt("replica", "a [replication.replica] table is required when replication.mode is \"replica\"");
         }
 
-        return new ReplicationConfig(mode, secret, primary, replica);
+        ReplicationTlsConfig? tls = table.OptionalTable("tls") is { } t ? ReadReplicationTls(t) : null;
+        return new ReplicationConfig(mode, secret, primary, replica, tls);
+    }
+
+    private static TlsConfig ReadTls(ConfigTable table)
+    {
+        table.RejectUnknownKeys("cert", "key", "client_ca");
+        return new TlsConfig(RequiredFile(table, "cert", "a PEM certificate file"), RequiredFile(table, "key", "a PEM private key file"),
+            table.OptionalString("client_ca") is { } ca ? ResolvePath(table, "client_ca", ca, "file") : null);
+    }
+
+    private static ReplicationTlsConfig ReadReplicationTls(ConfigTable table)
+    {
+        table.RejectUnknownKeys("cert", "key", "ca");
+        return new ReplicationTlsConfig(RequiredFile(table, "cert", "a PEM certificate file"),
+            RequiredFile(table, "key", "a PEM private key file"), RequiredFile(table, "ca", "a PEM CA certificate file"));
+    }
+
+    private static string RequiredFile(ConfigTable table, string key, string what) =>
+        ResolvePath(table, key, table.RequiredString(key, what), "file");
+
+    /// <summary>An absolute path for <paramref name="value"/>, relative to the configuration file's folder.</summary>
+    private static string ResolvePath(ConfigTable table, string key, string value, string kind)
+    {
+        try
+        {
+            return Path.TrimEndingDirectorySeparator(Path.GetFullPath(value, Path.GetDirectoryName(table.File)!));
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw table.ErrorAt(key, $"not a valid {kind} path: {ConfigRules.Describe(value)}");
+        }
     }
 
     private static PrimaryConfig ReadPrimary(ConfigTable table)

@@ -9,6 +9,7 @@ namespace Spartan.Api.Configuration;
 /// <param name="QueueSettings">Per-queue defaults keyed by queue name (ordinal); empty when none.</param>
 /// <param name="AccessKeys">Access keys; empty means anonymous access.</param>
 /// <param name="Replication">The <c>[replication]</c> table; <c>null</c> when absent.</param>
+/// <param name="Tls">The <c>[tls]</c> table; <c>null</c> when the HTTP listener speaks plain HTTP.</param>
 public sealed record SpartanConfig(
     string SourcePath,
     IReadOnlyList<string> Queues,
@@ -17,7 +18,8 @@ public sealed record SpartanConfig(
     PersistenceConfig? Persistence,
     IReadOnlyDictionary<string, QueueSettingsConfig> QueueSettings,
     IReadOnlyList<AccessKeyConfig> AccessKeys,
-    ReplicationConfig? Replication);
+    ReplicationConfig? Replication,
+    TlsConfig? Tls);
 
 /// <summary>How the store keeps state on disk: <c>persistence.mode</c>.</summary>
 public enum PersistenceMode
@@ -77,7 +79,21 @@ public sealed record ReplicationConfig(
     ReplicationMode Mode,
     string? Secret,
     PrimaryConfig? Primary,
-    ReplicaConfig? Replica);
+    ReplicaConfig? Replica,
+    ReplicationTlsConfig? Tls = null);
+
+/// <summary>The <c>[tls]</c> table (SPEC §12): with it the HTTP listener speaks HTTPS only. Paths are absolute,
+/// resolved against the configuration file's folder; whether the files exist is checked when the node starts.</summary>
+/// <param name="Cert"><c>cert</c>: the PEM certificate chain, the server's own certificate first.</param>
+/// <param name="Key"><c>key</c>: the PEM private key of that certificate.</param>
+/// <param name="ClientCa"><c>client_ca</c>: when set, clients must present a certificate that chains to this CA.</param>
+public sealed record TlsConfig(string Cert, string Key, string? ClientCa);
+
+/// <summary>The <c>[replication.tls]</c> table (SPEC §12): mutual TLS on the replication link.</summary>
+/// <param name="Cert"><c>cert</c>: this node's PEM certificate chain.</param>
+/// <param name="Key"><c>key</c>: its PEM private key.</param>
+/// <param name="Ca"><c>ca</c>: the peer's certificate must chain to this CA.</param>
+public sealed record ReplicationTlsConfig(string Cert, string Key, string Ca);
 
 /// <summary>The <c>[replication.primary]</c> table.</summary>
 /// <param name="Destinations"><c>destination</c>: replicas as validated <c>host:port</c> strings.</param>
