@@ -118,7 +118,8 @@ public sealed class CliTests
 
         var (code, run) = await SpartanProcess.RunAsync(folder.Path, "start", "--host", address);
         Assert.Equal(1, code);
-        Assert.Contains(address, run.Stderr);
+        Assert.Contains($"Cannot listen on {address}: the address is already in use", run.Stderr);
+        StartupAssert.NoStackTrace(run.Stderr);
     }
 
     [Theory]

@@ -96,7 +96,7 @@ internal sealed partial class SpartanProcess : IAsyncDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    [GeneratedRegex(@"listening on (http://\S+)")]
+    [GeneratedRegex(@"listening on (https?://\S+)")]
     private static partial Regex ListeningLine();
 }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
+using Spartan.Replication.Tls;
 using Spartan.Storage;
 
 namespace Spartan.Api.Cli;
@@ -20,6 +21,8 @@ public static partial class StartCommand
             return SpartanCli.Usage;
         }
 
+        // SIGHUP must never stop the node (SPEC §5), not even while it recovers; until it serves, one is only logged.
+        using var hangup = new HangupSignal(error);
         SpartanConfig config;
         try
         {
@@ -73,17 +76,36 @@ public static partial class StartCommand
             }
         }
 
-        await using var app = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer });
+        WebApplication built;
+        try
+        {
+            built = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer });
+        }
+        catch (TlsFileException unusable)
+        {
+            LogTlsFile(logger, unusable.Message);
+            return SpartanCli.Failure;
+        }
+
+        await using var app = built;
         try
         {
             await app.StartAsync();
         }
-        catch (IOException failure) when (failure.InnerException is SocketException or null
-                                          && failure.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        catch (Exception failure) when (IsAddressInUse(failure))
         {
             LogAddressInUse(logger, address.ToString());
             return SpartanCli.Failure;
         }
+        catch (Exception failure) when (failure is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            LogStartFailed(logger, failure.Message);
+            LogStartFailedDetail(logger, failure);
+            return SpartanCli.Failure;
+        }
+
+        hangup.Target = new ConfigReload(config, app.Services.GetRequiredService<Http.AccessKeys>(), TlsReloads(app.Services),
+            loggers.CreateLogger<ConfigReload>());
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
         var addresses = string.Join(", ", bound ?? []);
@@ -95,6 +117,25 @@ public static partial class StartCommand
         await app.WaitForShutdownAsync();
         LogStopped(logger);
         return Environment.ExitCode == 0 ? SpartanCli.Ok : SpartanCli.Failure;
+    }
+
+    /// <summary>Kestrel reports a taken address as <c>AddressInUseException</c> (wrapping a <see cref="SocketException"/>),
+    /// older paths as an <see cref="IOException"/>; all of them are the one-line refusal of SPEC §5.</summary>
+    private static bool IsAddressInUse(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException
+                || e is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+                return true;
+        return false;
+    }
+
+    /// <summary>What SIGHUP re-reads besides the keys: the HTTP listener's TLS files.</summary>
+    private static List<Action> TlsReloads(IServiceProvider services)
+    {
+        var reloads = new List<Action>();
+        if (services.GetService<HttpTls>() is { } http) reloads.Add(http.Reload);
+        return reloads;
     }
 
     /// <summary>Configurations this command must not run, and why (SPEC §5).</summary>
@@ -121,6 +162,15 @@ public static partial class StartCommand
         return new Replication.Replica.ReplicaServer(listen, ReplicationHost.Settings(config, replication), storage.Store,
             loggers.CreateLogger<Replication.Replica.ReplicaServer>());
     }
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "The start failed with")]
+    private static partial void LogStartFailedDetail(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Critical, Message = "Cannot use a TLS file: {Reason}")]
+    private static partial void LogTlsFile(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot listen on {Address}: the address is already in use")]
     private static partial void LogAddressInUse(ILogger logger, string address);

@@ -25,6 +25,8 @@ public static class Logging
         logging.SetMinimumLevel(level);
         logging.AddFilter("Microsoft", level <= LogLevel.Debug ? level : LogLevel.Warning);
         logging.AddFilter("FastEndpoints", level <= LogLevel.Debug ? level : LogLevel.Warning);
+        // The host logs a failed start with its whole stack trace; the CLI says it in one line instead (SPEC §5).
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level <= LogLevel.Debug ? level : LogLevel.Critical);
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

@@ -23,18 +23,22 @@ public static class SpartanServer
             ContentRootPath = AppContext.BaseDirectory,
         });
         Logging.Configure(builder.Logging, logLevel);
+        // Loaded before anything starts, so a missing or broken file stops the start with its name (SPEC §5).
+        var tls = config.Tls is { } tlsConfig ? new HttpTls(tlsConfig) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address.EndPoint);
+            kestrel.Listen(address.EndPoint, listen => tls?.Apply(listen));
             kestrel.AddServerHeader = false;
             // JsonBodyBinder enforces SPEC §3.4's limit itself, after the auth and queue checks.
             kestrel.Limits.MaxRequestBodySize = null;
         });
 
         AddSpartan(builder.Services, config, storage, links ?? new ReplicationLinks());
+        if (tls is not null) builder.Services.AddSingleton(tls);
         customize?.Invoke(builder);
 
         var app = builder.Build();
+        tls?.LogTo(app.Services.GetRequiredService<ILogger<HttpTls>>());
         app.UseMiddleware<ErrorResponses>();
         // SPEC §3.1: bodies are JSON whatever their Content-Type (curl -d sends a form type). This must run before
         // routing, where endpoints that accept JSON would otherwise answer 415.

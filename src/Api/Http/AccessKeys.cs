@@ -16,23 +16,24 @@ public enum AccessResult
 
 /// <summary>The configured access keys (SPEC §9). Keys are kept as SHA-256 digests and every digest is compared
 /// in constant time, so neither a key's bytes nor which key matched leaks through timing.</summary>
+/// <remarks>Read by every request thread; <see cref="Replace"/> (SIGHUP) swaps the whole set at once, so a request
+/// sees either the old keys or the new ones, never a mix.</remarks>
 public sealed class AccessKeys
 {
     private const string Scheme = "Bearer ";
-    private readonly Entry[] _entries;
+    private static readonly Entry Open = new([], true, FrozenSet<string>.Empty);
+    private Entry[] _entries;
 
-    public AccessKeys(IReadOnlyList<AccessKeyConfig> keys)
-    {
-        _entries = new Entry[keys.Count];
-        for (var i = 0; i < keys.Count; i++)
-        {
-            var key = keys[i];
-            _entries[i] = new Entry(Digest(key.Key), key.Queues.Contains("*"), key.Queues.ToFrozenSet(StringComparer.Ordinal));
-        }
-    }
+    public AccessKeys(IReadOnlyList<AccessKeyConfig> keys) => _entries = Digest(keys);
 
     /// <summary>False when no keys are configured: every route is open (SPEC §4).</summary>
-    public bool Required => _entries.Length > 0;
+    public bool Required => Volatile.Read(ref _entries).Length > 0;
+
+    /// <summary>How many keys are configured.</summary>
+    public int Count => Volatile.Read(ref _entries).Length;
+
+    /// <summary>Puts <paramref name="keys"/> in force for every request from now on (SPEC §5: SIGHUP).</summary>
+    public void Replace(IReadOnlyList<AccessKeyConfig> keys) => Volatile.Write(ref _entries, Digest(keys));
 
     public AccessResult Check(string? header, string queue)
     {
@@ -64,6 +65,14 @@ public sealed class AccessKeys
     private AccessResult Find(string? header, out Entry? match)
     {
         match = null;
+        var entries = Volatile.Read(ref _entries);
+        if (entries.Length == 0)
+        {
+            // The keys were removed (SIGHUP) after the caller checked Required: everything is open now.
+            match = Open;
+            return AccessResult.Granted;
+        }
+
         if (string.IsNullOrEmpty(header)) return AccessResult.NoHeader;
         // The scheme is case-insensitive and followed by exactly one space and a non-empty key.
         if (header.Length <= Scheme.Length || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
@@ -73,13 +82,24 @@ public sealed class AccessKeys
         Span<byte> presented = stackalloc byte[SHA256.HashSizeInBytes];
         var keyBytes = Encoding.UTF8.GetBytes(header, Scheme.Length, header.Length - Scheme.Length);
         SHA256.HashData(keyBytes, presented);
-        foreach (var entry in _entries)
+        foreach (var entry in entries)
             if (CryptographicOperations.FixedTimeEquals(presented, entry.Digest) && match is null)
                 match = entry;
         return match is null ? AccessResult.Denied : AccessResult.Granted;
     }
 
-    private static byte[] Digest(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+    private static Entry[] Digest(IReadOnlyList<AccessKeyConfig> keys)
+    {
+        var entries = new Entry[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            entries[i] = new Entry(SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)), key.Queues.Contains(AccessKeyConfig.Wildcard),
+                key.Queues.ToFrozenSet(StringComparer.Ordinal));
+        }
+
+        return entries;
+    }
 
     private sealed record Entry(byte[] Digest, bool All, FrozenSet<string> Queues);
 }
