@@ -98,6 +98,19 @@ public static class ConfigTemplate
         Line("# [replication.replica]              # required when mode = \"replica\"");
         Line("# host = \"127.0.0.1:12345\"           # \"host:port\" where this replica listens for its primary");
         Line("# try_timer = 5");
+        Line("#");
+        Line("# [replication.tls]                  # optional: mutual TLS on the replication link; both");
+        Line("# cert = \"node.pem\"                  #   sides need it. This node's PEM certificate chain,");
+        Line("# key = \"node-key.pem\"               #   its PEM private key, and the CA the peer's");
+        Line("# ca = \"ca.pem\"                      #   certificate must chain to");
+        Line();
+        Line("# TLS for the HTTP API. With a [tls] table the server speaks HTTPS only (TLS 1.2 and 1.3).");
+        Line("# Paths are relative to the folder of this file. Renewed certificate files are picked up");
+        Line("# by new connections without a restart (and on SIGHUP).");
+        Line("# [tls]");
+        Line("# cert = \"server.pem\"       # PEM certificate chain, the server's certificate first");
+        Line("# key = \"server-key.pem\"    # PEM private key");
+        Line("# client_ca = \"ca.pem\"      # optional: require client certificates signed by this CA");
         return text.ToString();
     }
 

@@ -73,6 +73,10 @@ public sealed partial class ConfigTemplateTests
         Assert.Equal(["127.0.0.1:12345"], replication.Primary!.Destinations);
         Assert.Equal((180, 10), (replication.Primary.ReplicationTimerSeconds, replication.Primary.TryTimerSeconds));
         Assert.Equal(new ReplicaConfig("127.0.0.1:12345", 5), replication.Replica);
+        Assert.Equal(new ReplicationTlsConfig(Path.Combine(FakeFolder, "node.pem"), Path.Combine(FakeFolder, "node-key.pem"),
+            Path.Combine(FakeFolder, "ca.pem")), replication.Tls);
+        Assert.Equal(new TlsConfig(Path.Combine(FakeFolder, "server.pem"), Path.Combine(FakeFolder, "server-key.pem"),
+            Path.Combine(FakeFolder, "ca.pem")), config.Tls);
     }
 
     [Fact]
