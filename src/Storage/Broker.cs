@@ -36,19 +36,30 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly WaitRegistry _waits = new();
+    private readonly IStoreRecovery? _recovery;
     private readonly ITimer _wake;
     private Task? _loop;
     private Thread? _thread;
     private long _lastSequence;
     private Instant _lastNow = Instant.MinValue;
     private int _parked;
+    private bool _readOnly;
+    private bool _followsPrimary;
 
-    public Broker(QueueSet state, IEventLog log, TimeProvider time, ILogger<Broker>? logger = null)
+    /// <param name="state">The state to own, recovered from the store.</param>
+    /// <param name="log">Where committed events go.</param>
+    /// <param name="time">The one clock of the node.</param>
+    /// <param name="logger">Logs a fault or a store that stops taking writes.</param>
+    /// <param name="recovery">How to rebuild the state from the store after a write it refused; without one, such a
+    /// failure stops the loop (fail-stop).</param>
+    public Broker(QueueSet state, IEventLog log, TimeProvider time, ILogger<Broker>? logger = null, IStoreRecovery? recovery = null)
     {
         _state = state;
         _log = log;
         _time = time;
+        _recovery = recovery;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _readOnly = !log.Writable;
         _lastSequence = log.LastSequence;
         // On its own thread the loop blocks while idle, and a writer's synchronous continuation only wakes it; on the
         // pool, a synchronous continuation would run the whole loop on the writer's request thread.
@@ -68,6 +79,9 @@ public sealed partial class Broker : IAsyncDisposable
 
     /// <summary>How many consumers are parked in long polls right now.</summary>
     public int ParkedConsumers => Volatile.Read(ref _parked);
+
+    /// <summary>False while the store refuses writes (SPEC §6: a full disk): reads are served, writes answer 503.</summary>
+    public bool Writable => _log.Writable;
 
     private ICommitObserver[] _observers = [];
 
@@ -149,6 +163,8 @@ public sealed partial class Broker : IAsyncDisposable
         var batch = new CommitBatch(_state, _waits);
         var served = batch.Served;
         var sequenced = new List<SequencedEvent>();
+        _followsPrimary = _state.FollowsPrimary;
+        if (_readOnly) EnterReadOnly(_log.UnwritableReason);
         try
         {
             while (await WaitForCommandsAsync(reader))
@@ -160,7 +176,13 @@ public sealed partial class Broker : IAsyncDisposable
                 if (now < _lastNow) now = _lastNow;
                 _lastNow = batch.Now = now;
                 batch.CommittedSequence = _lastSequence;
-                foreach (var command in pending) command.Execute(batch);
+                if (_readOnly && _log.Writable) LeaveReadOnly();
+                foreach (var command in pending)
+                {
+                    if (_readOnly && !command.Reads) command.Fail(Unwritable());
+                    else command.Execute(batch);
+                }
+
                 _waits.Serve(batch, served);
 
                 if (batch.RebaseTo is { } rebase)
@@ -169,9 +191,13 @@ public sealed partial class Broker : IAsyncDisposable
                     Volatile.Write(ref _lastSequence, rebase);
                     batch.RebaseTo = null;
                 }
-                else if (batch.Events.Count > 0)
+                else if (batch.Events.Count > 0 && !await TryAppendAsync(batch, sequenced, pending, served))
                 {
-                    await AppendAsync(batch, sequenced);
+                    pending.Clear();
+                    served.Clear();
+                    batch.Events.Clear();
+                    sequenced.Clear();
+                    continue;
                 }
 
                 foreach (var command in pending) command.Complete();
@@ -205,6 +231,55 @@ public sealed partial class Broker : IAsyncDisposable
             ? wait
             : new ValueTask<bool>(wait.AsTask().GetAwaiter().GetResult());
     }
+
+    /// <summary>Appends the batch; when the store refuses it and a recovery is known, answers the batch 503, puts the
+    /// state back to what the store holds and serves reads only (SPEC §6). Without a recovery the failure is thrown
+    /// (fail-stop).</summary>
+    private async ValueTask<bool> TryAppendAsync(CommitBatch batch, List<SequencedEvent> sequenced, List<Command> pending,
+        List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
+    {
+        try
+        {
+            await AppendAsync(batch, sequenced);
+            return true;
+        }
+        catch (Exception error) when (_recovery is not null && !_log.Writable)
+        {
+            // Memory already holds the refused batch; never undo it by hand: read back what the store holds.
+            var rebuilt = _recovery.Rebuild(_state);
+            if (rebuilt != _lastSequence)
+                throw new InvalidOperationException(
+                    $"The store holds events up to {rebuilt} after a refused write, but {_lastSequence} were committed.", error);
+            LogRefused(_logger, _log.UnwritableReason ?? error.Message);
+            EnterReadOnly(_log.UnwritableReason);
+            // Answered last, so a caller that hears 503 already finds the node serving reads only.
+            var refused = new StorageUnavailableException("The store refused the write; nothing was acknowledged.", error);
+            foreach (var command in pending) command.Fail(refused);
+            foreach (var (waiter, _) in served) waiter.Fail(refused);
+            return false;
+        }
+    }
+
+    /// <summary>Serves reads only: no event may be decided, so reads stop acting on time (as a replica's do) and
+    /// consumers parked for messages are answered 503, since no pop can be committed.</summary>
+    private void EnterReadOnly(string? reason)
+    {
+        _readOnly = true;
+        _state.FollowsPrimary = true;
+        _waits.FailAll(Unwritable());
+        Volatile.Write(ref _parked, 0);
+        if (reason is not null) LogReadOnly(_logger, reason);
+    }
+
+    private void LeaveReadOnly()
+    {
+        _readOnly = false;
+        _state.FollowsPrimary = _followsPrimary;
+        LogWritable(_logger);
+    }
+
+    private StorageUnavailableException Unwritable() =>
+        new($"The store takes no writes: {_log.UnwritableReason ?? "it failed"}.");
 
     private async ValueTask AppendAsync(CommitBatch batch, List<SequencedEvent> sequenced)
     {
@@ -245,6 +320,15 @@ public sealed partial class Broker : IAsyncDisposable
 
         public override void Fail(Exception error) => _done.TrySetException(error);
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store refused a write ({Reason}); that batch answered 503 and the state was read back from the store")]
+    private static partial void LogRefused(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Serving reads only: {Reason}. Writes answer 503 until the store takes writes again")]
+    private static partial void LogReadOnly(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store takes writes again; serving writes")]
+    private static partial void LogWritable(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The commit loop stopped; the node must restart and recover")]
     private static partial void LogFault(ILogger logger, Exception error);

@@ -28,6 +28,10 @@ internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
 /// only after the batch it belongs to is committed.</summary>
 internal abstract class Command
 {
+    /// <summary>True for a command that never decides an event (a read): the only kind a store that refuses writes
+    /// still serves. Commands write unless they say otherwise, so a new one is never served by mistake.</summary>
+    public virtual bool Reads => false;
+
     public abstract void Execute(CommitBatch batch);
     public abstract void Complete();
     public abstract void Fail(Exception error);

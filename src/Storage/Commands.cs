@@ -39,18 +39,24 @@ internal sealed class ClearCommand(string queue) : Command<bool>
 
 internal sealed class PeekCommand(string queue) : Command<MessageDecision>
 {
+    public override bool Reads => true;
+
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Peek(queue, now, events);
 }
 
 internal sealed class GetCommand(string queue, Guid id) : Command<MessageDecision>
 {
+    public override bool Reads => true;
+
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Get(queue, id, now, events);
 }
 
 internal sealed class CountCommand(string queue) : Command<QueueCounts>
 {
+    public override bool Reads => true;
+
     protected override QueueCounts Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Count(queue, now, events);
 }
@@ -97,6 +103,8 @@ internal sealed class RedriveCommand(string queue) : Command<int?>
 
 internal sealed class StatsCommand(IReadOnlyList<string> queues) : Command<QueueStats[]>
 {
+    public override bool Reads => true;
+
     protected override QueueStats[] Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
         var stats = new QueueStats[queues.Count];
@@ -137,6 +145,8 @@ internal sealed class PopWaitCommand(string queue, int count, Duration wait, Can
 /// <summary>Does nothing itself: it makes the loop run a batch, which serves parked consumers and ends waits.</summary>
 internal sealed class WakeCommand : Command<bool>
 {
+    public override bool Reads => true;
+
     protected override bool Decide(QueueSet state, Instant now, List<QueueEvent> events) => true;
 }
 
@@ -144,6 +154,8 @@ internal sealed class WakeCommand : Command<bool>
 /// the loop). The image covers every event committed before it, and those of its own batch decided before it.</summary>
 internal sealed class CaptureCommand : Command
 {
+    public override bool Reads => true;
+
     private readonly TaskCompletionSource<StateImage> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private StateImage? _image;
 

@@ -59,13 +59,14 @@ public static class Compaction
             {
                 var start = Keys.Number(0);
                 using (var write = new WriteBatch())
+                using (var lease = store.Lease())
                 {
-                    write.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, store.Events);
-                    store.Db.Write(write, store.SyncedWrite);
+                    write.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, lease.Handle.Events);
+                    store.Write(write, store.SyncedWrite);
                 }
 
                 // Range deletions only hide keys; compacting the range frees their space now rather than later.
-                store.Db.CompactRange(start, end, store.Events);
+                using (var lease = store.Lease()) lease.Db.CompactRange(start, end, lease.Handle.Events);
             }
         }
 

@@ -1,3 +1,4 @@
+using Spartan.Domain;
 using Spartan.Domain.Events;
 
 namespace Spartan.Storage;
@@ -18,6 +19,21 @@ public interface IEventLog
 
     /// <summary>Stores one batch, in order, as one write (group commit). Throws when the store failed.</summary>
     ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken);
+
+    /// <summary>False while the store refuses writes (a failed write, a full disk) until it is reopened.</summary>
+    bool Writable { get; }
+
+    /// <summary>Why the store takes no writes, or null when it does.</summary>
+    string? UnwritableReason { get; }
+}
+
+/// <summary>Puts the commit loop's state back to what the store holds after a write the store refused (SPEC §6):
+/// memory already holds the refused batch, and it is never undone by hand.</summary>
+public interface IStoreRecovery
+{
+    /// <summary>Replaces <paramref name="state"/> by the fold of the store's snapshot and log; returns the sequence of
+    /// the last event it covers. Throws when the store cannot be read.</summary>
+    long Rebuild(QueueSet state);
 }
 
 /// <summary>The log of in-memory and snapshot modes: events are numbered but not kept (snapshot mode keeps the state
@@ -27,6 +43,10 @@ public sealed class TransientEventLog(long lastSequence = 0) : IEventLog
     public long LastSequence { get; private set; } = lastSequence;
 
     public bool SyncsEachWrite => false;
+
+    public bool Writable => true;
+
+    public string? UnwritableReason => null;
 
     public ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
     {

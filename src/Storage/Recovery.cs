@@ -36,9 +36,25 @@ public static class Recovery
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
         var state = new QueueSet(declared);
+        var (last, snapshotSequence, replayed) = Fold(store, state);
+        return new RecoveryResult(state, last, snapshotSequence,
+            CountMessages(state), replayed, time.GetElapsedTime(started), Undeclared(state, declared));
+    }
+
+    /// <summary>Replaces <paramref name="state"/> by the store's content (a running node whose write was refused).</summary>
+    /// <returns>The sequence of the last event the state now covers.</returns>
+    public static long Into(RocksStore store, QueueSet state)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(state);
+        return Fold(store, state).Last;
+    }
+
+    private static (long Last, long SnapshotSequence, long Replayed) Fold(RocksStore store, QueueSet state)
+    {
         var snapshot = store.Snapshots.Read();
         var snapshotSequence = snapshot?.Sequence ?? 0;
-        if (snapshot is not null) Restore(store, state, snapshot);
+        Restore(store, state, snapshot ?? new StateImage(0, []));
 
         var expected = snapshotSequence + 1;
         long replayed = 0;
@@ -69,8 +85,7 @@ public static class Recovery
             if (page.Count < Page) break;
         }
 
-        return new RecoveryResult(state, Math.Max(expected - 1, snapshotSequence), snapshotSequence,
-            CountMessages(state), replayed, time.GetElapsedTime(started), Undeclared(state, declared));
+        return (Math.Max(expected - 1, snapshotSequence), snapshotSequence, replayed);
     }
 
     private static void Restore(RocksStore store, QueueSet state, StateImage snapshot)
@@ -101,4 +116,10 @@ public static class Recovery
             if (!names.Contains(queue.Name)) undeclared.Add(queue.Name);
         return [.. undeclared];
     }
+}
+
+/// <summary>The RocksDB side of <see cref="IStoreRecovery"/>: the state is read back from the folder.</summary>
+public sealed class RocksRecovery(RocksStore store) : IStoreRecovery
+{
+    public long Rebuild(QueueSet state) => Recovery.Into(store, state);
 }

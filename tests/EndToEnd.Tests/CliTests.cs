@@ -123,6 +123,24 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("data")]
+    [InlineData("data/db")]
+    [InlineData("/proc/spartan-db")]
+    public async Task A_persistence_path_that_is_a_file_or_cannot_be_written_exits_1_naming_it(string path)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("data"), "not a folder");
+        File.WriteAllText(folder.File("Spartan.toml"), $"queues = [\"q\"]\n[persistence]\nmode = \"log\"\npath = \"{path}\"\n");
+
+        var (code, run) = await SpartanProcess.RunAsync(folder.Path, "start", "--host", "127.0.0.1:0");
+
+        Assert.Equal(1, code);
+        Assert.Contains(Path.GetFullPath(path, folder.Path), run.Stderr, StringComparison.Ordinal);
+        Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        StartupAssert.NoStackTrace(run.Stderr);
+    }
+
+    [Theory]
     [InlineData("--version")]
     [InlineData("--help")]
     public async Task Version_and_help_exit_0(string flag)

@@ -11,6 +11,11 @@ internal sealed class RecordingLog : IEventLog
     public bool SyncsEachWrite { get; init; }
     public Exception? FailWith { get; set; }
 
+    /// <summary>Set to make the log report that it refuses writes (a full disk), as a store does after a failed write.</summary>
+    public string? UnwritableReason { get; set; }
+
+    public bool Writable => UnwritableReason is null;
+
     /// <summary>Completes when an append has started and is being held.</summary>
     public TaskCompletionSource Holding { get; private set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

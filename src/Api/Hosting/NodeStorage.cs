@@ -19,12 +19,16 @@ public sealed partial class NodeStorage : IDisposable
         Log = log;
         Store = store;
         Persistence = persistence;
+        Recovery = store is not null && log == store.EventLog ? new RocksRecovery(store) : null;
     }
 
     public QueueSet State { get; }
     public IEventLog Log { get; }
     public RocksStore? Store { get; }
     public PersistenceConfig? Persistence { get; }
+
+    /// <summary>In log mode, how the commit loop reads the state back after a write the store refused.</summary>
+    public IStoreRecovery? Recovery { get; }
 
     /// <summary>How the startup line names the storage.</summary>
     public static string Describe(PersistenceConfig? persistence) => persistence switch
@@ -44,10 +48,11 @@ public sealed partial class NodeStorage : IDisposable
         var store = RocksStore.OpenReadWrite(persistence.Path, syncEvents: log && persistence.Fsync == FsyncPolicy.Always);
         try
         {
-            var recovered = Recovery.Run(store, declared, time);
+            var recovered = Storage.Recovery.Run(store, declared, time);
             LogRecovered(logger, recovered.MessagesRestored, recovered.EventsReplayed, persistence.Path,
                 (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
             foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
+            if (store.UnwritableReason is { } reason) LogStartingReadOnly(logger, reason);
 
             IEventLog events = log ? store.EventLog : new TransientEventLog(recovered.LastSequence);
             return new NodeStorage(recovered.State, events, store, persistence);
@@ -64,6 +69,10 @@ public sealed partial class NodeStorage : IDisposable
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
         Message = "Recovered {Messages} messages and replayed {Events} events from {Path} in {Milliseconds} ms (snapshot at sequence {Snapshot})")]
     private static partial void LogRecovered(ILogger logger, long messages, long events, string path, long milliseconds, long snapshot);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error,
+        Message = "Starting read-only: {Reason}. Reads are served; writes answer 503 until space is freed, checked every 5 s")]
+    private static partial void LogStartingReadOnly(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
         Message = "Queue {Queue} has data in {Path} but is not declared in the configuration; its messages are kept, not served")]

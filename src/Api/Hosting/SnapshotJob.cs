@@ -15,6 +15,7 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
     private readonly SemaphoreSlim _writing = new(1, 1);
     private ITimer? _timer;
     private long _written = -1;
+    private volatile bool _failed;
 
     private bool Enabled => storage.Persistence?.Mode == PersistenceMode.Snapshot && storage.Store is not null;
 
@@ -47,6 +48,12 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         _writing.Dispose();
     }
 
+    /// <summary>Takes the snapshot now if the last one failed (the store takes writes again).</summary>
+    public void RetryFailed()
+    {
+        if (Enabled && _failed) _ = PeriodicAsync();
+    }
+
     private async Task PeriodicAsync()
     {
         if (!await _writing.WaitAsync(0)) return; // the previous snapshot is still being written
@@ -54,10 +61,12 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         {
             if (broker.CommittedSequence == _written) return; // nothing changed since the last one
             Write(await broker.CaptureAsync(), "periodic");
+            _failed = false;
         }
         catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException)
         {
-            LogFailed(logger, error);
+            _failed = true;
+            LogFailed(logger, error.Message);
         }
         finally
         {
@@ -80,6 +89,6 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         Message = "Wrote the {Kind} snapshot: {Messages} messages at sequence {Sequence} in {Milliseconds} ms")]
     private static partial void LogWritten(ILogger logger, string kind, int messages, long sequence, long milliseconds);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "A periodic snapshot failed; the previous one stays")]
-    private static partial void LogFailed(ILogger logger, Exception error);
+    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "A periodic snapshot failed; the previous one stays: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
 }

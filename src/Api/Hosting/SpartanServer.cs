@@ -84,15 +84,18 @@ public static class SpartanServer
         services.AddSingleton(storage);
         services.AddSingleton(storage.State);
         services.AddSingleton(storage.Log);
+        if (storage.Recovery is { } recovery) services.AddSingleton(recovery);
         services.AddSingleton<Broker>();
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton(links);
         var replica = config.Replication?.Mode == ReplicationMode.Replica;
         storage.State.FollowsPrimary = replica;
-        services.AddHostedService<SnapshotJob>();
+        services.AddSingleton<SnapshotJob>();
+        services.AddHostedService(static sp => sp.GetRequiredService<SnapshotJob>());
         services.AddHostedService<ReplicationHost>();
         services.AddHostedService<BrokerService>();
         services.AddHostedService<CompactionJob>();
+        services.AddHostedService<StoreResumeJob>();
         // A replica decides nothing by time: expiry and GC arrive as its primary's events.
         if (!replica) services.AddHostedService<MaintenanceJobs>();
         services.AddFastEndpoints(fe =>

@@ -31,6 +31,10 @@ public sealed class RocksEventLog : IEventLog
     /// <summary>True when every append is synced before it returns (<c>fsync = "always"</c>).</summary>
     public bool SyncsEachWrite { get; }
 
+    public bool Writable => _store.Writable;
+
+    public string? UnwritableReason => _store.UnwritableReason;
+
     /// <summary>The highest sequence stored: the last event, or the snapshot's when compaction removed them all.</summary>
     public long LastSequence => Volatile.Read(ref _last);
 
@@ -40,7 +44,8 @@ public sealed class RocksEventLog : IEventLog
     {
         get
         {
-            using var iterator = _store.Db.NewIterator(_store.Events);
+            using var lease = _store.Lease();
+            using var iterator = lease.Db.NewIterator(lease.Handle.Events);
             return iterator.SeekToFirst().Valid()
                 ? Keys.ReadNumber(iterator.GetKeySpan(), $"An event key in {_store.Path}")
                 : LastSequence + 1;
@@ -57,7 +62,9 @@ public sealed class RocksEventLog : IEventLog
         Span<byte> key = stackalloc byte[8];
         var previous = _last;
         using (var write = new WriteBatch())
+        using (var lease = _store.Lease())
         {
+            var events = lease.Handle.Events;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (sequence, e) = batch[i];
@@ -67,10 +74,10 @@ public sealed class RocksEventLog : IEventLog
                 _buffer.ResetWrittenCount();
                 EventCodec.Write(e, _buffer);
                 Keys.Number(sequence, key);
-                write.Put(key, _buffer.WrittenSpan, _store.Events);
+                write.Put(key, _buffer.WrittenSpan, events);
             }
 
-            _store.Db.Write(write, _write);
+            _store.Write(write, _write);
         }
 
         Volatile.Write(ref _last, previous);
@@ -83,7 +90,8 @@ public sealed class RocksEventLog : IEventLog
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         var events = new List<SequencedEvent>(Math.Min(limit, 4096));
-        using var iterator = _store.Db.NewIterator(_store.Events);
+        using var lease = _store.Lease();
+        using var iterator = lease.Db.NewIterator(lease.Handle.Events);
         for (iterator.Seek(Keys.Number(Math.Max(fromInclusive, 0))); iterator.Valid() && events.Count < limit; iterator.Next())
         {
             var sequence = Keys.ReadNumber(iterator.GetKeySpan(), $"An event key in {_store.Path}");
@@ -106,7 +114,8 @@ public sealed class RocksEventLog : IEventLog
 
     private long FindLast()
     {
-        using var iterator = _store.Db.NewIterator(_store.Events);
+        using var lease = _store.Lease();
+        using var iterator = lease.Db.NewIterator(lease.Handle.Events);
         var last = iterator.SeekToLast().Valid()
             ? Keys.ReadNumber(iterator.GetKeySpan(), $"An event key in {_store.Path}")
             : 0;

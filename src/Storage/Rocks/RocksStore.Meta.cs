@@ -12,7 +12,8 @@ public sealed partial class RocksStore
         var positions = new Dictionary<string, long>(StringComparer.Ordinal);
         var prefix = Encoding.UTF8.GetBytes(Keys.ReplicaPrefix);
         var options = new ReadOptions().SetIterateUpperBound(Keys.ReplicaPrefixEnd);
-        using var iterator = Db.NewIterator(Meta, options);
+        using var lease = Lease();
+        using var iterator = lease.Db.NewIterator(lease.Handle.Meta, options);
         for (iterator.Seek(prefix); iterator.Valid(); iterator.Next())
         {
             var key = iterator.GetKeySpan();
@@ -27,28 +28,34 @@ public sealed partial class RocksStore
     /// <remarks>Not synced: a position lost to a crash is an older one, which only makes compaction keep more.</remarks>
     public void WriteReplicaPosition(string replicaId, long sequence)
     {
-        ThrowIfReadOnly();
-        Db.Put(Keys.Replica(replicaId), Keys.Number(sequence), Meta, BufferedWrite);
+        using var write = new WriteBatch();
+        using var lease = Lease();
+        write.Put(Keys.Replica(replicaId), Keys.Number(sequence), lease.Handle.Meta);
+        Write(write, BufferedWrite);
     }
 
     /// <summary>Forgets a replica, so that compaction no longer keeps events for it.</summary>
     public void RemoveReplicaPosition(string replicaId)
     {
-        ThrowIfReadOnly();
-        Db.Remove(Keys.Replica(replicaId), Meta, BufferedWrite);
+        using var write = new WriteBatch();
+        using var lease = Lease();
+        write.Delete(Keys.Replica(replicaId), lease.Handle.Meta);
+        Write(write, BufferedWrite);
     }
 
     /// <summary>Refuses a folder of another format; stamps the format on a folder that holds nothing yet.</summary>
     private void CheckFormat(bool writeWhenNew)
     {
-        var stored = Db.Get(Keys.FormatVersion, Meta);
+        using var lease = Lease();
+        var handle = lease.Handle;
+        var stored = handle.Db.Get(Keys.FormatVersion, handle.Meta);
         if (stored is null)
         {
             // A folder with no stamp is accepted only while empty: a crash can fall between creating the
             // column families and writing the stamp, but data without a stamp is nothing this build wrote.
-            if (!IsEmpty(Events) || !IsEmpty(SnapshotFamily))
+            if (!IsEmpty(handle, handle.Events) || !IsEmpty(handle, handle.Snapshots))
                 throw new StoreException($"The data folder {Path} holds data but no format version; it is damaged or not Spartan's.");
-            if (writeWhenNew) Db.Put(Keys.FormatVersion, Keys.Number(FormatVersion), Meta, SyncedWrite);
+            if (writeWhenNew) handle.Db.Put(Keys.FormatVersion, Keys.Number(FormatVersion), handle.Meta, SyncedWrite);
             return;
         }
 
@@ -58,9 +65,9 @@ public sealed partial class RocksStore
                 $"The data folder {Path} is of format version {version}; this build reads version {FormatVersion} only.");
     }
 
-    private bool IsEmpty(ColumnFamilyHandle family)
+    private static bool IsEmpty(RocksHandle handle, ColumnFamilyHandle family)
     {
-        using var iterator = Db.NewIterator(family);
+        using var iterator = handle.Db.NewIterator(family);
         return !iterator.SeekToFirst().Valid();
     }
 }

@@ -7,10 +7,11 @@ namespace Spartan.Storage.Rocks;
 /// <remarks>
 /// Ownership: the host opens it before the commit loop starts and disposes it only after the loop has stopped;
 /// RocksDB itself is thread-safe, so the commit loop (appends), the snapshot task and replication senders (reads)
-/// share it without locks. Disposing it while any of them still runs frees native memory under their feet.
-/// Failure: a RocksDB error on a write surfaces as <see cref="RocksDbException"/> to the caller — the commit loop
-/// then fail-stops; opening a folder that is locked, of an unknown format or damaged throws
-/// <see cref="StoreException"/>, and the node must not start.
+/// share it, each holding a shared lease for one call; only <see cref="TryReopen"/> takes it alone.
+/// Failure: a RocksDB error on a write surfaces as <see cref="StorageUnavailableException"/> and leaves the store
+/// unwritable (RocksDB refuses every later write) until <see cref="TryReopen"/> succeeds; reads go on. Opening a
+/// folder that is locked, of an unknown format or damaged throws <see cref="StoreException"/>, and the node must
+/// not start; a folder on a full disk opens for reading only.
 /// </remarks>
 public sealed partial class RocksStore : IDisposable
 {
@@ -19,19 +20,23 @@ public sealed partial class RocksStore : IDisposable
 
     private const ulong EventsWriteBuffer = 16UL << 20;
     private static readonly string[] Families = [Keys.EventsFamily, Keys.SnapshotsFamily, Keys.MetaFamily];
+    private static readonly byte[] ProbeKey = "probe"u8.ToArray();
     private readonly string? _secondaryPath;
     private readonly WriteOptions _syncedWrite = new WriteOptions().SetSync(true);
     private readonly WriteOptions _bufferedWrite = new WriteOptions().SetSync(false);
+    // Readers and writers hold it shared for the length of one native call or iteration; only a reopen holds it
+    // alone. Recursive, because a snapshot write reads the covered sequence under its own lease.
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.SupportsRecursion);
+    private RocksHandle _handle;
+    private volatile string? _unwritable;
     private bool _disposed;
 
-    private RocksStore(RocksDb db, string path, string? secondaryPath, bool syncEvents)
+    private RocksStore(RocksHandle handle, string path, string? secondaryPath, bool syncEvents, string? unwritable)
     {
-        Db = db;
+        _handle = handle;
         Path = path;
         _secondaryPath = secondaryPath;
-        Events = db.GetColumnFamily(Keys.EventsFamily);
-        SnapshotFamily = db.GetColumnFamily(Keys.SnapshotsFamily);
-        Meta = db.GetColumnFamily(Keys.MetaFamily);
+        _unwritable = unwritable;
         Snapshots = new SnapshotStore(this);
         EventLog = new RocksEventLog(this, syncEvents);
     }
@@ -42,43 +47,55 @@ public sealed partial class RocksStore : IDisposable
     /// <summary>True for an inspection instance, which never writes.</summary>
     public bool IsReadOnly => _secondaryPath is not null;
 
+    /// <summary>False after a write failed (a full disk, an I/O error) until <see cref="TryReopen"/> succeeds, and
+    /// from the start when the folder could only be opened for reading (SPEC §6).</summary>
+    public bool Writable => _unwritable is null && !IsReadOnly;
+
+    /// <summary>Why the store takes no writes now, or null when it does.</summary>
+    public string? UnwritableReason => _unwritable;
+
     /// <summary>The event log; the commit loop is its only writer.</summary>
     public RocksEventLog EventLog { get; }
 
     /// <summary>The snapshot blobs.</summary>
     public SnapshotStore Snapshots { get; }
 
-    internal RocksDb Db { get; }
-    internal ColumnFamilyHandle Events { get; }
-    internal ColumnFamilyHandle SnapshotFamily { get; }
-    internal ColumnFamilyHandle Meta { get; }
-
     /// <summary>Writes that must reach the disk before returning (snapshots, deletions that follow them).</summary>
     internal WriteOptions SyncedWrite => _syncedWrite;
 
     internal WriteOptions BufferedWrite => _bufferedWrite;
 
-    /// <summary>Opens (creating when absent) the folder for the server that owns it.</summary>
+    /// <summary>Opens (creating when absent) the folder for the server that owns it. On a full disk, where RocksDB
+    /// cannot open for writing, it opens for reading and starts unwritable (SPEC §6: a restart on a full disk
+    /// serves reads).</summary>
     /// <param name="path">The data folder (<c>persistence.path</c>).</param>
     /// <param name="syncEvents">Whether each appended batch is fsynced before it is acknowledged
     /// (<c>fsync = "always"</c>); without it a batch survives a killed process, not a lost machine.</param>
-    /// <exception cref="StoreException">The folder is locked by another process, is not a Spartan data folder,
-    /// is of another format version, or RocksDB finds it damaged.</exception>
+    /// <exception cref="StoreException">The path is not a usable folder, the folder is locked by another process,
+    /// is not a Spartan data folder, is of another format version, or RocksDB finds it damaged.</exception>
     public static RocksStore OpenReadWrite(string path, bool syncEvents)
     {
         var full = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(full);
-        var options = new DbOptions()
-            .SetCreateIfMissing(true)
-            .SetCreateMissingColumnFamilies(true)
-            .SetKeepLogFileNum(4);
+        CreateFolder(full);
+        var options = WriteOptionsFor();
         var existed = RocksDb.TryListColumnFamilies(options, full, out var present);
         if (existed) RequireFamilies(full, present);
-        var db = Open(full, () => RocksDb.Open(options, full, Descriptors()));
-        var store = new RocksStore(db, full, null, syncEvents);
+        string? unwritable = null;
+        RocksHandle handle;
         try
         {
-            store.CheckFormat(writeWhenNew: true);
+            handle = new RocksHandle(Open(full, () => RocksDb.Open(options, full, Descriptors())));
+        }
+        catch (StoreException noSpace) when (existed && IsNoSpace(noSpace.InnerException))
+        {
+            unwritable = NoSpace(full);
+            handle = new RocksHandle(Open(full, () => RocksDb.OpenReadOnly(options, full, Descriptors(), false)));
+        }
+
+        var store = new RocksStore(handle, full, null, syncEvents, unwritable);
+        try
+        {
+            store.CheckFormat(writeWhenNew: unwritable is null);
             return store;
         }
         catch
@@ -105,7 +122,7 @@ public sealed partial class RocksStore : IDisposable
         try
         {
             var db = Open(full, () => RocksDb.OpenAsSecondary(options, full, secondary, Descriptors()));
-            store = new RocksStore(db, full, secondary, syncEvents: false);
+            store = new RocksStore(new RocksHandle(db), full, secondary, syncEvents: false, unwritable: null);
             store.CheckFormat(writeWhenNew: false);
             return store;
         }
@@ -121,22 +138,141 @@ public sealed partial class RocksStore : IDisposable
     public void CatchUp()
     {
         if (!IsReadOnly) return;
-        Db.TryCatchUpWithPrimary();
+        using (var lease = Lease()) lease.Db.TryCatchUpWithPrimary();
         EventLog.Refresh();
+    }
+
+    /// <summary>Makes an unwritable store take writes again (SPEC §6: RocksDB resume): RocksDB keeps refusing writes
+    /// after a failed one until the database is reopened, so this closes it — waiting for every reader and writer of
+    /// the moment — reopens it for writing and proves it with a synced write. When that fails (the disk is still
+    /// full) it reopens for reading, so reads go on. Safe from any thread.</summary>
+    /// <returns>True when the store takes writes again; otherwise <paramref name="problem"/> says why not.</returns>
+    /// <exception cref="StoreException">The folder cannot even be opened for reading any more.</exception>
+    public bool TryReopen(out string? problem)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        problem = null;
+        if (IsReadOnly) throw new InvalidOperationException($"The store on {Path} is open for inspection only.");
+        if (Writable) return true;
+        _gate.EnterWriteLock();
+        try
+        {
+            _handle.Dispose();
+            var options = WriteOptionsFor();
+            RocksHandle? opened = null;
+            try
+            {
+                opened = new RocksHandle(RocksDb.Open(options, Path, Descriptors()));
+                opened.Db.Put(ProbeKey, ProbeKey, opened.Meta, _syncedWrite);
+                _handle = opened;
+                _unwritable = null;
+                return true;
+            }
+            catch (RocksDbException error)
+            {
+                opened?.Dispose();
+                problem = IsNoSpace(error) ? NoSpace(Path) : error.Message;
+                _unwritable = problem;
+                try
+                {
+                    _handle = new RocksHandle(Open(Path, () => RocksDb.OpenReadOnly(options, Path, Descriptors(), false)));
+                }
+                catch
+                {
+                    _disposed = true; // no handle is left: every later use must fail cleanly, never touch a closed one
+                    throw;
+                }
+
+                return false;
+            }
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
     }
 
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        Db.Dispose();
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _handle.Dispose();
+        }
+        finally
+        {
+            _gate.ExitWriteLock();
+        }
+
         if (_secondaryPath is not null && Directory.Exists(_secondaryPath))
             Directory.Delete(_secondaryPath, recursive: true);
+    }
+
+    /// <summary>The current database, held until the lease is disposed (keep it for one call or one iteration).</summary>
+    internal StoreLease Lease()
+    {
+        _gate.EnterReadLock();
+        if (_disposed)
+        {
+            _gate.ExitReadLock();
+            throw new ObjectDisposedException(nameof(RocksStore), $"The store on {Path} is closed.");
+        }
+
+        return new StoreLease(_gate, _handle);
+    }
+
+    /// <summary>Writes <paramref name="batch"/> as one atomic write. A failure marks the store unwritable (RocksDB
+    /// refuses every later write until it is reopened) and throws <see cref="StorageUnavailableException"/>: the
+    /// caller acknowledges nothing.</summary>
+    internal void Write(WriteBatch batch, WriteOptions options)
+    {
+        ThrowIfReadOnly();
+        if (_unwritable is { } reason) throw new StorageUnavailableException($"The store takes no writes: {reason}.");
+        using var lease = Lease();
+        try
+        {
+            lease.Db.Write(batch, options);
+        }
+        catch (RocksDbException error)
+        {
+            _unwritable = IsNoSpace(error) ? NoSpace(Path) : $"a write failed: {error.Message}";
+            throw new StorageUnavailableException($"The store refused a write: {_unwritable}.", error);
+        }
     }
 
     internal void ThrowIfReadOnly()
     {
         if (IsReadOnly) throw new InvalidOperationException($"The store on {Path} is open for inspection only.");
+    }
+
+    private static DbOptions WriteOptionsFor() => new DbOptions()
+        .SetCreateIfMissing(true)
+        .SetCreateMissingColumnFamilies(true)
+        .SetKeepLogFileNum(4);
+
+    private static bool IsNoSpace(Exception? error) =>
+        error is RocksDbException && error.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
+
+    private static string NoSpace(string path) => $"the disk holding {path} is full";
+
+    private static void CreateFolder(string full)
+    {
+        if (File.Exists(full))
+            throw new StoreException($"The data folder {full} is a file, not a folder (persistence.path).");
+        try
+        {
+            Directory.CreateDirectory(full);
+            // RocksDB would fail later with a less clear message; a folder we cannot write to is refused here.
+            var probe = System.IO.Path.Combine(full, ".spartan-write-probe");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new StoreException($"The data folder {full} cannot be written: {error.Message}", error);
+        }
     }
 
     private static ColumnFamilies Descriptors()
@@ -173,6 +309,10 @@ public sealed partial class RocksStore : IDisposable
             throw new StoreException(
                 $"The data folder {path} is locked: another spartan runs on it. Stop that process, or use another folder.",
                 error);
+        }
+        catch (RocksDbException error) when (IsNoSpace(error))
+        {
+            throw new StoreException($"The data folder {path} cannot be opened: {NoSpace(path)}.", error);
         }
         catch (RocksDbException error)
         {

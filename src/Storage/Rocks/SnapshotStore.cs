@@ -25,7 +25,8 @@ public sealed class SnapshotStore
     {
         get
         {
-            var bytes = _store.Db.Get(Keys.SnapshotSequence, _store.SnapshotFamily);
+            using var lease = _store.Lease();
+            var bytes = lease.Db.Get(Keys.SnapshotSequence, lease.Handle.Snapshots);
             return bytes is null ? 0 : Keys.ReadNumber(bytes, $"The snapshot sequence in {_store.Path}");
         }
     }
@@ -41,9 +42,11 @@ public sealed class SnapshotStore
             // A snapshot captured before a newer one was stored (a slow periodic write racing a replica's install)
             // must not replace it.
             if (image.Sequence < CoveredSequence) return;
+            // One lease for building and writing: column family handles belong to the database they came from.
             using var write = new WriteBatch();
-            PutImage(write, image);
-            _store.Db.Write(write, _store.SyncedWrite);
+            using var lease = _store.Lease();
+            PutImage(write, image, lease.Handle);
+            _store.Write(write, _store.SyncedWrite);
         }
     }
 
@@ -58,9 +61,12 @@ public sealed class SnapshotStore
             using var write = new WriteBatch();
             var first = Keys.Number(0);
             var end = Keys.Number(long.MaxValue);
-            write.DeleteRange(first, (ulong)first.Length, end, (ulong)end.Length, _store.Events);
-            PutImage(write, image);
-            _store.Db.Write(write, _store.SyncedWrite);
+            using (var lease = _store.Lease())
+            {
+                write.DeleteRange(first, (ulong)first.Length, end, (ulong)end.Length, lease.Handle.Events);
+                PutImage(write, image, lease.Handle);
+                _store.Write(write, _store.SyncedWrite);
+            }
         }
 
         _store.EventLog.Refresh();
@@ -68,19 +74,19 @@ public sealed class SnapshotStore
 
     /// <summary>Adds to <paramref name="write"/>: drop the stored queue images, put one per queue of the image, and
     /// the sequence it covers.</summary>
-    private void PutImage(WriteBatch write, StateImage image)
+    private static void PutImage(WriteBatch write, StateImage image, RocksHandle handle)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         write.DeleteRange(Keys.QueuePrefix, (ulong)Keys.QueuePrefix.Length, Keys.QueuePrefixEnd,
-            (ulong)Keys.QueuePrefixEnd.Length, _store.SnapshotFamily);
+            (ulong)Keys.QueuePrefixEnd.Length, handle.Snapshots);
         foreach (var queue in image.Queues)
         {
             buffer.ResetWrittenCount();
             ImageCodec.Write(queue, buffer);
-            write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, _store.SnapshotFamily);
+            write.Put(Keys.Queue(queue.Name), buffer.WrittenSpan, handle.Snapshots);
         }
 
-        write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), _store.SnapshotFamily);
+        write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), handle.Snapshots);
     }
 
     /// <summary>The stored snapshot, or null when none was ever written.</summary>
@@ -88,13 +94,15 @@ public sealed class SnapshotStore
     {
         // One RocksDB snapshot for every read, so a write landing meanwhile cannot mix two snapshots. An
         // inspection instance moves only when told to catch up, so it reads as it stands.
-        using var view = _store.IsReadOnly ? null : _store.Db.CreateSnapshot();
+        using var lease = _store.Lease();
+        var handle = lease.Handle;
+        using var view = _store.IsReadOnly ? null : handle.Db.CreateSnapshot();
         var options = new ReadOptions();
         if (view is not null) options.SetSnapshot(view);
-        var sequence = _store.Db.Get(Keys.SnapshotSequence, _store.SnapshotFamily, options);
+        var sequence = handle.Db.Get(Keys.SnapshotSequence, handle.Snapshots, options);
         if (sequence is null) return null;
         var queues = new List<QueueImage>();
-        using var iterator = _store.Db.NewIterator(_store.SnapshotFamily, options);
+        using var iterator = handle.Db.NewIterator(handle.Snapshots, options);
         for (iterator.Seek(Keys.QueuePrefix); iterator.Valid(); iterator.Next())
         {
             var key = iterator.GetKeySpan();

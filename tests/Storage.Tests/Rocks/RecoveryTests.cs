@@ -91,7 +91,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
         {
             await store.EventLog.AppendAsync([Pushed(1, "q"), Pushed(2, "q")], Ct);
-            store.Db.Put(Keys.Number(2), new byte[] { 0x93, 0x01, 0x01, 0xff }, store.Events);
+            using (var lease = store.Lease()) lease.Db.Put(Keys.Number(2), new byte[] { 0x93, 0x01, 0x01, 0xff }, lease.Handle.Events);
         }
 
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
@@ -107,7 +107,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
         {
             await store.EventLog.AppendAsync([Pushed(1, "q")], Ct);
             store.Snapshots.Write(new StateImage(1, [new QueueImage("q", 0, [], null)]));
-            store.Db.Put(Keys.Queue("q"), "not messagepack"u8.ToArray(), store.SnapshotFamily);
+            using (var lease = store.Lease()) lease.Db.Put(Keys.Queue("q"), "not messagepack"u8.ToArray(), lease.Handle.Snapshots);
         }
 
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);

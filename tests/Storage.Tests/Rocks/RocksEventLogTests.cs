@@ -74,7 +74,8 @@ public sealed class RocksEventLogTests : IDisposable
         using var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
         await store.EventLog.AppendAsync(batch, Ct);
 
-        var value = store.Db.Get(Convert.FromHexString("0000000000000102"), store.Events);
+        byte[]? value;
+        using (var lease = store.Lease()) value = lease.Db.Get(Convert.FromHexString("0000000000000102"), lease.Handle.Events);
         Assert.Equal(EventCodec.Encode(batch[0].Event), value);
     }
 }
