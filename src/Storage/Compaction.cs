@@ -37,7 +37,13 @@ public static class Compaction
     /// <param name="store">The read-write store.</param>
     /// <param name="image">The state at some committed sequence, captured by the commit loop.</param>
     /// <param name="time">Measures the duration.</param>
-    public static CompactionResult Run(RocksStore store, StateImage image, TimeProvider time)
+    /// <param name="progress">Told how far the removal of folded events is, at least every 5 s while it runs.</param>
+    public static CompactionResult Run(RocksStore store, StateImage image, TimeProvider time, Action<StepProgress>? progress = null) =>
+        Run(store, image, time, progress, DefaultSlice);
+
+    /// <summary>As the public overload, removing <c>slice</c> events per step (tests use small slices).</summary>
+    internal static CompactionResult Run(RocksStore store, StateImage image, TimeProvider time, Action<StepProgress>? progress,
+        long slice)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(image);
@@ -49,27 +55,35 @@ public static class Compaction
 
         var upTo = lastSequence;
         foreach (var position in store.ReadReplicaPositions().Values) upTo = Math.Min(upTo, position);
-        long removed = 0;
-        if (upTo > 0)
+        var first = store.EventLog.FirstSequence;
+        // Stored sequences are contiguous from the first one kept, so the count needs no scan of the log.
+        var removed = upTo > 0 ? Math.Max(0, upTo - first + 1) : 0;
+        var clock = new ProgressClock(time, progress);
+        // Removed in slices, so a large log reports progress and no single native call runs for minutes.
+        for (var from = first; from <= first + removed - 1; from += slice)
         {
-            var end = Keys.Number(upTo + 1);
-            // Stored sequences are contiguous from the first one kept, so the count needs no scan of the log.
-            removed = Math.Max(0, upTo - store.EventLog.FirstSequence + 1);
-            if (removed > 0)
-            {
-                var start = Keys.Number(0);
-                using (var write = new WriteBatch())
-                using (var lease = store.Lease())
-                {
-                    write.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, lease.Handle.Events);
-                    store.Write(write, store.SyncedWrite);
-                }
-
-                // Range deletions only hide keys; compacting the range frees their space now rather than later.
-                using (var lease = store.Lease()) lease.Db.CompactRange(start, end, lease.Handle.Events);
-            }
+            var to = Math.Min(from + slice - 1, upTo);
+            RemoveThrough(store, from, to);
+            clock.Tick("removing folded events", to - first + 1, removed);
         }
 
         return new CompactionResult(lastSequence, removed > 0 ? upTo : 0, removed, time.GetElapsedTime(started));
+    }
+
+    private const long DefaultSlice = 262_144;
+
+    private static void RemoveThrough(RocksStore store, long from, long to)
+    {
+        var start = Keys.Number(from);
+        var end = Keys.Number(to + 1);
+        using (var write = new WriteBatch())
+        using (var lease = store.Lease())
+        {
+            write.DeleteRange(start, (ulong)start.Length, end, (ulong)end.Length, lease.Handle.Events);
+            store.Write(write, store.SyncedWrite);
+        }
+
+        // Range deletions only hide keys; compacting the range frees their space now rather than later.
+        using (var lease = store.Lease()) lease.Db.CompactRange(start, end, lease.Handle.Events);
     }
 }

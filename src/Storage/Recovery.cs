@@ -29,14 +29,19 @@ public static class Recovery
 {
     private const int Page = 4096;
 
-    public static RecoveryResult Run(RocksStore store, IReadOnlyCollection<QueueDefinition> declared, TimeProvider time)
+    /// <param name="store">The folder to read.</param>
+    /// <param name="declared">The declared queues, created first.</param>
+    /// <param name="time">Measures the duration and paces <paramref name="progress"/>.</param>
+    /// <param name="progress">Told how far the replay is, at least every 5 s while it runs.</param>
+    public static RecoveryResult Run(RocksStore store, IReadOnlyCollection<QueueDefinition> declared, TimeProvider time,
+        Action<StepProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(declared);
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
         var state = new QueueSet(declared);
-        var (last, snapshotSequence, replayed) = Fold(store, state);
+        var (last, snapshotSequence, replayed) = Fold(store, state, new ProgressClock(time, progress));
         return new RecoveryResult(state, last, snapshotSequence,
             CountMessages(state), replayed, time.GetElapsedTime(started), Undeclared(state, declared));
     }
@@ -47,10 +52,10 @@ public static class Recovery
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(state);
-        return Fold(store, state).Last;
+        return Fold(store, state, ProgressClock.None).Last;
     }
 
-    private static (long Last, long SnapshotSequence, long Replayed) Fold(RocksStore store, QueueSet state)
+    private static (long Last, long SnapshotSequence, long Replayed) Fold(RocksStore store, QueueSet state, ProgressClock progress)
     {
         var snapshot = store.Snapshots.Read();
         var snapshotSequence = snapshot?.Sequence ?? 0;
@@ -81,6 +86,8 @@ public static class Recovery
                 expected++;
                 replayed++;
             }
+
+            progress.Tick("replaying the event log", replayed, last - snapshotSequence);
 
             if (page.Count < Page) break;
         }

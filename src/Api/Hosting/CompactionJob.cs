@@ -22,7 +22,8 @@ public sealed partial class CompactionJob(NodeStorage storage, Broker broker, Ti
                 try
                 {
                     var image = await broker.CaptureAsync();
-                    var compacted = Compaction.Run(store, image, time);
+                    var compacted = Compaction.Run(store, image, time,
+                        progress => LogProgress(logger, progress.Step, progress.Done, progress.Total));
                     LogCompacted(logger, compacted.EventsRemoved, compacted.SnapshotSequence, (long)compacted.Elapsed.TotalMilliseconds);
                 }
                 catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException
@@ -39,6 +40,9 @@ public sealed partial class CompactionJob(NodeStorage storage, Broker broker, Ti
     [LoggerMessage(EventId = 12, Level = LogLevel.Information,
         Message = "Compacted the event log: {Events} events folded into the snapshot at sequence {Sequence} in {Milliseconds} ms")]
     private static partial void LogCompacted(ILogger logger, long events, long sequence, long milliseconds);
+
+    [LoggerMessage(EventId = 19, Level = LogLevel.Information, Message = "Compacting the event log: {Step}, {Done} of {Total} done")]
+    private static partial void LogProgress(ILogger logger, string step, long done, long total);
 
     [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Compaction failed; the log stays whole and the next start folds it")]
     private static partial void LogFailed(ILogger logger, Exception error);

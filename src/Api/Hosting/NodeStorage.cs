@@ -48,7 +48,8 @@ public sealed partial class NodeStorage : IDisposable
         var store = RocksStore.OpenReadWrite(persistence.Path, syncEvents: log && persistence.Fsync == FsyncPolicy.Always);
         try
         {
-            var recovered = Storage.Recovery.Run(store, declared, time);
+            var recovered = Storage.Recovery.Run(store, declared, time,
+                progress => LogProgress(logger, persistence.Path, progress.Step, progress.Done, progress.Total));
             LogRecovered(logger, recovered.MessagesRestored, recovered.EventsReplayed, persistence.Path,
                 (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
             foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
@@ -69,6 +70,9 @@ public sealed partial class NodeStorage : IDisposable
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
         Message = "Recovered {Messages} messages and replayed {Events} events from {Path} in {Milliseconds} ms (snapshot at sequence {Snapshot})")]
     private static partial void LogRecovered(ILogger logger, long messages, long events, string path, long milliseconds, long snapshot);
+
+    [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "Recovering {Path}: {Step}, {Done} of {Total} done")]
+    private static partial void LogProgress(ILogger logger, string path, string step, long done, long total);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Error,
         Message = "Starting read-only: {Reason}. Reads are served; writes answer 503 until space is freed, checked every 5 s")]
