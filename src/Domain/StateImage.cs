@@ -31,4 +31,8 @@ public readonly record struct MessageImage(
 public sealed record QueueImage(string Name, long NextSequence, MessageImage[] Messages, Instant? PromotedUntil);
 
 /// <summary>Every queue of a node as it was right after the event numbered <paramref name="Sequence"/>.</summary>
-public sealed record StateImage(long Sequence, QueueImage[] Queues);
+public sealed record StateImage(long Sequence, QueueImage[] Queues)
+{
+    /// <summary>When it was captured, if known (a snapshot says when it was taken; <c>dump</c> shows it).</summary>
+    public Instant? TakenAt { get; init; }
+}

@@ -56,7 +56,7 @@ public sealed partial class Broker
     /// <summary>A copy of the state once the loop has stopped (the final snapshot of a graceful stop).</summary>
     public StateImage CaptureStopped() => _loop is { IsCompleted: false }
         ? throw new InvalidOperationException("The commit loop still runs.")
-        : _state.Capture(CommittedSequence);
+        : _state.Capture(CommittedSequence) with { TakenAt = Instant.FromDateTimeOffset(_time.GetUtcNow()) };
 
     /// <summary>A replica applies its primary's events in order, skipping those it already has; answers the
     /// sequence it has applied once they are committed to its own store.</summary>

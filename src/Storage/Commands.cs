@@ -162,7 +162,7 @@ internal sealed class CaptureCommand : Command
     public Task<StateImage> Task => _done.Task;
 
     public override void Execute(CommitBatch batch) =>
-        _image = batch.State.Capture(batch.CommittedSequence + batch.Events.Count);
+        _image = batch.State.Capture(batch.CommittedSequence + batch.Events.Count) with { TakenAt = batch.Now };
 
     public override void Complete() => _done.TrySetResult(_image!);
 

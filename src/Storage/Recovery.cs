@@ -19,7 +19,11 @@ public sealed record RecoveryResult(
     long MessagesRestored,
     long EventsReplayed,
     TimeSpan Elapsed,
-    IReadOnlyList<string> UndeclaredQueues);
+    IReadOnlyList<string> UndeclaredQueues)
+{
+    /// <summary>When the loaded snapshot was captured, when known.</summary>
+    public NodaTime.Instant? SnapshotTakenAt { get; init; }
+}
 
 /// <summary>Rebuilds the state of a node from its data folder: the snapshot, then every later event in order.</summary>
 /// <remarks>Runs once, before the commit loop starts, on the thread that opens the node; it only reads, so it also
@@ -41,9 +45,12 @@ public static class Recovery
         ArgumentNullException.ThrowIfNull(time);
         var started = time.GetTimestamp();
         var state = new QueueSet(declared);
-        var (last, snapshotSequence, replayed) = Fold(store, state, new ProgressClock(time, progress));
-        return new RecoveryResult(state, last, snapshotSequence,
-            CountMessages(state), replayed, time.GetElapsedTime(started), Undeclared(state, declared));
+        var (last, snapshot, replayed) = Fold(store, state, new ProgressClock(time, progress));
+        return new RecoveryResult(state, last, snapshot?.Sequence ?? 0,
+            CountMessages(state), replayed, time.GetElapsedTime(started), Undeclared(state, declared))
+        {
+            SnapshotTakenAt = snapshot?.TakenAt,
+        };
     }
 
     /// <summary>Replaces <paramref name="state"/> by the store's content (a running node whose write was refused).</summary>
@@ -55,7 +62,7 @@ public static class Recovery
         return Fold(store, state, ProgressClock.None).Last;
     }
 
-    private static (long Last, long SnapshotSequence, long Replayed) Fold(RocksStore store, QueueSet state, ProgressClock progress)
+    private static (long Last, StateImage? Snapshot, long Replayed) Fold(RocksStore store, QueueSet state, ProgressClock progress)
     {
         var snapshot = store.Snapshots.Read();
         var snapshotSequence = snapshot?.Sequence ?? 0;
@@ -92,7 +99,7 @@ public static class Recovery
             if (page.Count < Page) break;
         }
 
-        return (Math.Max(expected - 1, snapshotSequence), snapshotSequence, replayed);
+        return (Math.Max(expected - 1, snapshotSequence), snapshot, replayed);
     }
 
     private static void Restore(RocksStore store, QueueSet state, StateImage snapshot)

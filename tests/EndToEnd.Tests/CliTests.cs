@@ -20,6 +20,8 @@ public sealed class CliTests
         Assert.Equal(0, initCode);
         Assert.True(File.Exists(folder.File("Spartan.toml")), init.Stderr);
         Assert.True(Directory.Exists(folder.File("db")));
+        // The template keeps [persistence] commented out, and init says so rather than suggest db/ is in use.
+        Assert.Contains("Messages are kept in memory only", init.Stdout, StringComparison.Ordinal);
 
         await using var server = SpartanProcess.Start(folder.Path, "start", "--host", "127.0.0.1:0");
         using var http = new HttpClient { BaseAddress = await server.ListeningAsync() };

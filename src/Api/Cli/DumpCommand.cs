@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NodaTime;
 using Spartan.Api.Configuration;
+using Spartan.Api.Http;
 using Spartan.Api.Hosting;
 using Spartan.Domain;
 using Spartan.Domain.Events;
@@ -133,6 +134,7 @@ internal static partial class DumpCommand
         TextWriter error, TimeProvider time)
     {
         var recovered = Recovery.Run(store, [.. QueueDefinitions.From(config)], time);
+        if (config.Persistence?.Mode == PersistenceMode.Snapshot) error.WriteLine(SnapshotNotice(store.Path, recovered));
         var state = recovered.State;
         var scratch = new List<QueueEvent>();
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
@@ -151,6 +153,14 @@ internal static partial class DumpCommand
         Messages(state, name, recovered.LastSequence, request.Json, sink);
         return SpartanCli.Ok;
     }
+
+    /// <summary>SPEC §5: on a snapshot-mode folder the dump is the last snapshot, not what a running server holds now.</summary>
+    private static string SnapshotNotice(string path, RecoveryResult recovered) => recovered.SnapshotSequence == 0
+        ? $"{path} is a snapshot-mode folder with no snapshot yet: nothing is stored until the server takes one " +
+          "(every persistence.timer seconds and when it stops)."
+        : $"{path} is a snapshot-mode folder: this shows the snapshot taken at " +
+          $"{(recovered.SnapshotTakenAt is { } at ? Rfc3339.Format(at, 0) : "an unknown time")} (sequence {recovered.SnapshotSequence}); " +
+          "a running server holds what changed since in memory until its next snapshot.";
 
     private static int Counts(QueueSet state, Instant now, List<QueueEvent> scratch, bool json, DumpOutput sink)
     {

@@ -44,7 +44,10 @@ public static class InitCommand
             return SpartanCli.Failure;
         }
 
-        output.WriteLine($"Wrote {path} (queues: {string.Join(", ", queues)}) and created {Path.Combine(folder, DataFolder)}.");
+        output.WriteLine($"Wrote {path} (queues: {string.Join(", ", queues)}).");
+        // The template leaves [persistence] commented out: say so, rather than suggest the data folder is in use.
+        output.WriteLine($"Messages are kept in memory only: uncomment [persistence] in {Path.GetFileName(path)} to keep them " +
+                         $"on disk in {Path.Combine(folder, DataFolder)} (created, empty).");
         output.WriteLine("Start the server with: spartan start");
         return SpartanCli.Ok;
     }

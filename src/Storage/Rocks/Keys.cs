@@ -16,6 +16,10 @@ internal static class Keys
     /// <summary>Snapshots: the last event sequence the stored snapshot covers (8-byte big-endian).</summary>
     public static readonly byte[] SnapshotSequence = "sequence"u8.ToArray();
 
+    /// <summary>Snapshots: when the stored snapshot was captured, in Unix milliseconds (8-byte big-endian); absent when
+    /// unknown (a snapshot installed from a primary).</summary>
+    public static readonly byte[] SnapshotTakenAt = "taken-at"u8.ToArray();
+
     /// <summary>Snapshots: <c>queue/&lt;name&gt;</c> holds that queue's image; every such key sorts between
     /// <see cref="QueuePrefix"/> and <see cref="QueuePrefixEnd"/>.</summary>
     public static readonly byte[] QueuePrefix = "queue/"u8.ToArray();

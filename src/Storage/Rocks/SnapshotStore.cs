@@ -87,6 +87,8 @@ public sealed class SnapshotStore
         }
 
         write.Put(Keys.SnapshotSequence, Keys.Number(image.Sequence), handle.Snapshots);
+        if (image.TakenAt is { } at) write.Put(Keys.SnapshotTakenAt, Keys.Number(at.ToUnixTimeMilliseconds()), handle.Snapshots);
+        else write.Delete(Keys.SnapshotTakenAt, handle.Snapshots);
     }
 
     /// <summary>The stored snapshot, or null when none was ever written.</summary>
@@ -120,6 +122,9 @@ public sealed class SnapshotStore
             }
         }
 
-        return new StateImage(Keys.ReadNumber(sequence, $"The snapshot sequence in {_store.Path}"), [.. queues]);
+        var takenAt = handle.Db.Get(Keys.SnapshotTakenAt, handle.Snapshots, options) is { } stamp
+            ? NodaTime.Instant.FromUnixTimeMilliseconds(Keys.ReadNumber(stamp, $"The snapshot time in {_store.Path}"))
+            : (NodaTime.Instant?)null;
+        return new StateImage(Keys.ReadNumber(sequence, $"The snapshot sequence in {_store.Path}"), [.. queues]) { TakenAt = takenAt };
     }
 }

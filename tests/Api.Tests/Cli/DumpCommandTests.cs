@@ -203,12 +203,14 @@ public sealed class DumpCommandTests : IDisposable
         set.Push("a", new PushRequest(Guid.NewGuid(), "one", null, null, null, null, null, null), T0, scratch);
         set.Push("a", new PushRequest(Guid.NewGuid(), "two", null, null, null, null, null, null), T0, scratch);
         using (var store = RocksStore.OpenReadWrite(Data, syncEvents: true))
-            store.Snapshots.Write(set.Capture(scratch.Count));
+            store.Snapshots.Write(set.Capture(scratch.Count) with { TakenAt = T0 + Duration.FromMinutes(5) });
         var config = WriteConfig("queues = [\"a\", \"b\"]\n" + $"[persistence]\nmode = \"snapshot\"\npath = '{Data}'\n");
 
-        var (code, lines, _) = await Run(["--config", config, "dump", "--json"]);
+        var (code, lines, error) = await Run(["--config", config, "dump", "--json"]);
 
         Assert.Equal(0, code);
+        var taken = (T0 + Duration.FromMinutes(5)).ToDateTimeOffset().ToString("yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture);
+        Assert.Contains($"this shows the snapshot taken at {taken}+00:00 (sequence 2)", error, StringComparison.Ordinal);
         Assert.Equal(
         [
             """{"queue":"a","size":2,"available":2,"delayed":0,"in_flight":0,"exhausted":0}""",
