@@ -36,9 +36,15 @@ internal sealed partial class SpartanProcess : IAsyncDisposable
     /// <summary>The built binary: the apphost next to the referenced spartan.dll.</summary>
     public static string Binary { get; } = Path.Combine(AppContext.BaseDirectory, "spartan");
 
-    public static SpartanProcess Start(string workingDirectory, params string[] args)
+    public static SpartanProcess Start(string workingDirectory, params string[] args) =>
+        StartBinary(Binary, workingDirectory, null, args);
+
+    /// <summary>Starts <paramref name="binary"/>; with <paramref name="environment"/>, that and nothing else is its
+    /// environment (as on a machine without .NET).</summary>
+    public static SpartanProcess StartBinary(string binary, string workingDirectory, IReadOnlyDictionary<string, string>? environment,
+        params string[] args)
     {
-        var info = new ProcessStartInfo(Binary)
+        var info = new ProcessStartInfo(binary)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -47,6 +53,12 @@ internal sealed partial class SpartanProcess : IAsyncDisposable
         };
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment.Remove("LOG_LEVEL");
+        if (environment is not null)
+        {
+            info.Environment.Clear();
+            foreach (var (name, value) in environment) info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("spartan did not start");
         var wrapper = new SpartanProcess(process);
         process.BeginOutputReadLine();
