@@ -13,14 +13,26 @@ public sealed class NodeMetrics : ICommitObserver
 {
     private readonly Dictionary<string, QueueCounters> _byQueue = new(StringComparer.Ordinal);
     private readonly Histogram _writeSeconds;
+    private readonly Histogram _batchEvents;
     private readonly Gauge _messages;
     private readonly Gauge _parked;
     private readonly Counter _pushed, _reserved, _deleted, _requeued, _expired, _deadLettered;
 
-    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links)
+    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links, NodeStorage storage)
     {
         Registry = Metrics.NewCustomRegistry();
+        // process_* and dotnet_*: CPU, memory, threads, GC collections, as every .NET service exports them.
+        DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
+        factory.CreateGauge("spartan_build_info", "Always 1; the version label names the build.", "version")
+            .WithLabels(NodeInfo.BuildVersion).Set(1);
+        var writable = factory.CreateGauge("spartan_storage_writable",
+            "1 while the store takes writes; 0 after a write it refused (a full disk) until it takes them again.");
+        var oldest = factory.CreateGauge("spartan_queue_oldest_visible_age_seconds",
+            "How long the message that has been visible longest has waited (0 when none is visible).", "queue");
+        _batchEvents = factory.CreateHistogram("spartan_commit_batch_events", "Events per group-committed write.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 13) });
+        Http = new HttpMetrics(factory);
         string[] queue = ["queue"];
         _pushed = factory.CreateCounter("spartan_pushed_total", "Messages pushed.", queue);
         _reserved = factory.CreateCounter("spartan_popped_total", "Messages reserved by pops (batch pops and long polls included).", queue);
@@ -41,8 +53,10 @@ public sealed class NodeMetrics : ICommitObserver
         Registry.AddBeforeCollectCallback(async cancel =>
         {
             var stats = await broker.StatsAsync(queues.InOrder);
+            writable.Set(broker.Writable && storage.Store?.Writable != false ? 1 : 0);
             foreach (var s in stats)
             {
+                oldest.WithLabels(s.Name).Set(s.OldestVisibleAgeSeconds ?? 0);
                 _messages.WithLabels(s.Name, "available").Set(s.Counts.Available);
                 _messages.WithLabels(s.Name, "delayed").Set(s.Counts.Delayed);
                 _messages.WithLabels(s.Name, "in_flight").Set(s.Counts.InFlight);
@@ -61,9 +75,13 @@ public sealed class NodeMetrics : ICommitObserver
 
     public CollectorRegistry Registry { get; }
 
+    /// <summary>Requests answered, by route template and status.</summary>
+    public HttpMetrics Http { get; }
+
     public void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime)
     {
         _writeSeconds.Observe(writeTime.TotalSeconds);
+        _batchEvents.Observe(events.Count);
         foreach (var (_, e) in events)
         {
             var counters = For(e.Queue);

@@ -39,6 +39,7 @@ public static class SpartanServer
 
         var app = builder.Build();
         tls?.LogTo(app.Services.GetRequiredService<ILogger<HttpTls>>());
+        app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<ErrorResponses>();
         // SPEC §3.1: bodies are JSON whatever their Content-Type (curl -d sends a form type). This must run before
         // routing, where endpoints that accept JSON would otherwise answer 415.

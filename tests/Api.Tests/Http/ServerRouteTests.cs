@@ -54,6 +54,31 @@ public sealed class ServerRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Metrics_carry_what_on_call_people_alert_on()
+    {
+        await _node.SendAsync(HttpMethod.Post, "/a", """{"body":"waits"}""", "Bearer root");
+        await _node.SendAsync(HttpMethod.Post, "/a/batch", """{"messages":[{"body":"1"},{"body":"2"}]}""", "Bearer root");
+        await _node.SendAsync(HttpMethod.Get, "/nope/x/y/z", key: "Bearer root");
+        _node.Advance(42);
+
+        var text = await (await _node.SendAsync(HttpMethod.Get, "/_/metrics", key: "Bearer root")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("spartan_queue_oldest_visible_age_seconds{queue=\"a\"} 42", text);
+        Assert.Contains("spartan_queue_oldest_visible_age_seconds{queue=\"c\"} 0", text);
+        Assert.Contains($"spartan_build_info{{version=\"{Spartan.Api.Hosting.NodeInfo.BuildVersion}\"}} 1", text);
+        Assert.Contains("spartan_storage_writable 1", text);
+        Assert.Contains("spartan_http_requests_total{route=\"/{queue}\",status=\"200\"} 1", text);
+        Assert.Contains("spartan_http_requests_total{route=\"/{queue}/batch\",status=\"200\"} 1", text);
+        Assert.Contains("spartan_http_requests_total{route=\"unmatched\",status=\"404\"} 1", text);
+        Assert.Contains("spartan_commit_batch_events_bucket{le=\"2\"}", text);
+        Assert.Contains("spartan_commit_batch_events_count", text);
+        Assert.Contains("process_cpu_seconds_total", text);
+        Assert.Contains("process_working_set_bytes", text);
+        Assert.Contains("dotnet_collection_count_total", text);
+        Assert.DoesNotContain("/nope", text);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_route_and_needs_no_key()
     {
         var response = await _node.SendAsync(HttpMethod.Get, "/_/openapi.json");
