@@ -53,6 +53,16 @@ public sealed partial class Broker
         return command.Task;
     }
 
+    /// <summary>Runs <paramref name="action"/> on the loop right after a batch is committed, before the next one is
+    /// decided: the store then holds exactly the state, which is at the sequence and holds the number of messages the
+    /// action is given. For work that needs both to agree (a backup); the loop waits for it, so keep it short.</summary>
+    public Task<T> AtCommitBoundaryAsync<T>(Func<long, long, T> action)
+    {
+        var command = new BoundaryCommand<T>(action);
+        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        return command.Task;
+    }
+
     /// <summary>A copy of the state once the loop has stopped (the final snapshot of a graceful stop).</summary>
     public StateImage CaptureStopped() => _loop is { IsCompleted: false }
         ? throw new InvalidOperationException("The commit loop still runs.")

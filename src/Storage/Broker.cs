@@ -200,6 +200,7 @@ public sealed partial class Broker : IAsyncDisposable
                     continue;
                 }
 
+                batch.CommittedSequence = _lastSequence;
                 foreach (var command in pending) command.Complete();
                 foreach (var (waiter, messages) in served) waiter.Complete(messages);
                 pending.Clear();

@@ -215,3 +215,34 @@ internal sealed class InstallSnapshotCommand(StateImage image) : Command<long>
 
     protected override long Decide(QueueSet state, Instant now, List<QueueEvent> events) => image.Sequence;
 }
+
+/// <summary>Runs an action once its batch is committed (a read: it decides nothing), given the committed sequence and
+/// the number of messages held, both as the store now holds them.</summary>
+internal sealed class BoundaryCommand<T>(Func<long, long, T> action) : Command
+{
+    private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CommitBatch? _batch;
+
+    public Task<T> Task => _done.Task;
+
+    public override bool Reads => true;
+
+    public override void Execute(CommitBatch batch) => _batch = batch;
+
+    public override void Complete()
+    {
+        if (_batch is not { } batch) return;
+        try
+        {
+            long messages = 0;
+            foreach (var queue in batch.State.Queues) messages += queue.Size;
+            _done.TrySetResult(action(batch.CommittedSequence, messages));
+        }
+        catch (Exception error)
+        {
+            _done.TrySetException(error);
+        }
+    }
+
+    public override void Fail(Exception error) => _done.TrySetException(error);
+}

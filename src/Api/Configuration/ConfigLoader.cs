@@ -133,7 +133,7 @@ public static class ConfigLoader
 
     private static PersistenceConfig ReadPersistence(ConfigTable table)
     {
-        table.RejectUnknownKeys("mode", "path", "timer", "compaction", "fsync");
+        table.RejectUnknownKeys("mode", "path", "timer", "compaction", "fsync", "backup_path");
         PersistenceMode mode = table.Choice<PersistenceMode>(
             "mode", PersistenceMode.Snapshot, ("snapshot", PersistenceMode.Snapshot), ("log", PersistenceMode.Log));
         string resolved = ResolvePath(table, "path", table.OptionalString("path") ?? ConfigRules.DefaultPersistencePath, "folder");
@@ -142,7 +142,10 @@ public static class ConfigLoader
         bool compaction = table.Bool("compaction", defaultValue: true);
         FsyncPolicy fsync = table.Choice<FsyncPolicy>(
             "fsync", FsyncPolicy.Always, ("always", FsyncPolicy.Always), ("never", FsyncPolicy.Never));
-        return new PersistenceConfig(mode, resolved, timer, compaction, fsync);
+        string backups = table.OptionalString("backup_path") is { } backupPath
+            ? ResolvePath(table, "backup_path", backupPath, "folder")
+            : Path.Combine(Path.GetDirectoryName(resolved) ?? resolved, "backups");
+        return new PersistenceConfig(mode, resolved, timer, compaction, fsync, backups);
     }
 
     private static FrozenDictionary<string, QueueSettingsConfig> ReadQueueSettings(ConfigTable root, FrozenSet<string> declared)

@@ -47,12 +47,15 @@ public enum FsyncPolicy
 /// <param name="TimerSeconds"><c>timer</c>, default 900.</param>
 /// <param name="Compaction"><c>compaction</c>, default true.</param>
 /// <param name="Fsync"><c>fsync</c>, default always.</param>
+/// <param name="BackupPath"><c>backup_path</c> (absolute): where <c>POST /_/backup</c> makes its folders; default
+/// <c>backups</c> beside the data folder.</param>
 public sealed record PersistenceConfig(
     PersistenceMode Mode,
     string Path,
     int TimerSeconds,
     bool Compaction,
-    FsyncPolicy Fsync);
+    FsyncPolicy Fsync,
+    string BackupPath);
 
 /// <summary>A <c>[queue_settings.NAME]</c> table; a <c>null</c> member was not set.</summary>
 public sealed record QueueSettingsConfig(string? DeadLetter, uint? MaxTries, uint? Timeout, uint? Delay);

@@ -97,6 +97,8 @@ internal static class Examples
 
     public static readonly HealthResponse Health = new("ok", "standalone", NodeInfo.BuildVersion);
 
+    public static readonly Backup.BackupResponse Backup = new("/srv/spartan/backups/spartan-20261126T150405.123Z", 104217, 5120);
+
     public const string Metrics = """
         # HELP spartan_pushed_total Messages pushed.
         # TYPE spartan_pushed_total counter

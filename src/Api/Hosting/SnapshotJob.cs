@@ -48,6 +48,28 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         _writing.Dispose();
     }
 
+    /// <summary>Takes a fresh snapshot and, with no other snapshot write in between, lets <paramref name="copy"/> copy
+    /// the store (a backup in snapshot mode: the copy holds exactly that snapshot).</summary>
+    /// <returns>The snapshot's sequence and how many messages it holds.</returns>
+    public async Task<(long Sequence, long Messages)> SnapshotThenAsync(Action<long> copy)
+    {
+        await _writing.WaitAsync(CancellationToken.None);
+        try
+        {
+            var image = await broker.CaptureAsync();
+            Write(image, "backup");
+            _failed = false;
+            copy(image.Sequence);
+            long messages = 0;
+            foreach (var queue in image.Queues) messages += queue.Messages.Length;
+            return (image.Sequence, messages);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
     /// <summary>Takes the snapshot now if the last one failed (the store takes writes again).</summary>
     public void RetryFailed()
     {

@@ -88,6 +88,7 @@ public static class SpartanServer
         if (storage.Recovery is { } recovery) services.AddSingleton(recovery);
         services.AddSingleton<Broker>();
         services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<Backups>();
         services.AddSingleton(links);
         var replica = config.Replication?.Mode == ReplicationMode.Replica;
         storage.State.FollowsPrimary = replica;

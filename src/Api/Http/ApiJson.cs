@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spartan.Api.Features.Backup;
 using Spartan.Api.Features.BatchDelete;
 using Spartan.Api.Features.BatchPop;
 using Spartan.Api.Features.BatchPush;
@@ -39,6 +40,7 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(StatsJson))]
 [JsonSerializable(typeof(RedriveResponse))]
 [JsonSerializable(typeof(QueuesResponse))]
+[JsonSerializable(typeof(BackupResponse))]
 public sealed partial class ApiJson : JsonSerializerContext;
 
 /// <summary>The context the API writes with.</summary>

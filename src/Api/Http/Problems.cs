@@ -26,6 +26,7 @@ public static class Problems
     public const string MessageTooLarge = "Message too large";
     public const string ReadOnlyReplica = "Read-only replica";
     public const string StorageUnavailable = "Storage unavailable";
+    public const string NoPersistence = "No persistence";
 
     public static async Task WriteAsync(HttpContext context, int status, string title, string? detail = null)
     {

@@ -210,6 +210,25 @@ public sealed partial class RocksStore : IDisposable
             Directory.Delete(_secondaryPath, recursive: true);
     }
 
+    /// <summary>Writes a consistent copy of the whole store into <paramref name="folder"/>, which must not exist: a
+    /// RocksDB checkpoint (hard links where the file system allows, the memtables flushed first), itself a data folder
+    /// that a node can be started on (SPEC §6 backups).</summary>
+    /// <exception cref="StorageUnavailableException">RocksDB could not make the copy (a full disk, a bad folder).</exception>
+    public void Checkpoint(string folder)
+    {
+        ThrowIfReadOnly();
+        using var lease = Lease();
+        try
+        {
+            using var checkpoint = lease.Db.Checkpoint();
+            checkpoint.Save(folder, 0);
+        }
+        catch (RocksDbException error)
+        {
+            throw new StorageUnavailableException($"The backup into {folder} failed: {error.Message}", error);
+        }
+    }
+
     /// <summary>The current database, held until the lease is disposed (keep it for one call or one iteration).</summary>
     internal StoreLease Lease()
     {

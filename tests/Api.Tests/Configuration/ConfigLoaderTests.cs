@@ -64,7 +64,7 @@ public sealed class ConfigLoaderTests
         SpartanConfig config = Parse(Sample);
 
         Assert.Equal(["default", "emails", "emails-dead"], config.Queues);
-        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always), config.Persistence);
+        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always, Path.Combine(FakeFolder, "backups")), config.Persistence);
         Assert.Equal(new QueueSettingsConfig("emails-dead", 5, 60, 0), Assert.Single(config.QueueSettings, kv => kv.Key == "emails").Value);
         AccessKeyConfig key = Assert.Single(config.AccessKeys);
         Assert.Equal("IHaveAccessToAllQueues", key.Key);

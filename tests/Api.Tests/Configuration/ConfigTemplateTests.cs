@@ -64,7 +64,7 @@ public sealed partial class ConfigTemplateTests
         SpartanConfig config = Parse(Uncomment(ConfigTemplate.Render(ConfigTemplate.DefaultQueues)));
 
         Assert.Equal(new QueueSettingsConfig("default-dead", 1, 30, 0), config.QueueSettings["default"]);
-        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always), config.Persistence);
+        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always, Path.Combine(FakeFolder, "backups")), config.Persistence);
         Assert.Equal(2, config.AccessKeys.Count);
         Assert.Equal(["*"], config.AccessKeys[0].Queues);
         Assert.Equal(["default"], config.AccessKeys[1].Queues);

@@ -14,7 +14,7 @@ public sealed class PersistenceConfigTests
     {
         PersistenceConfig persistence = Parse(Queues + "[persistence]\n").Persistence!;
 
-        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always), persistence);
+        Assert.Equal(new PersistenceConfig(PersistenceMode.Snapshot, Path.Combine(FakeFolder, "db"), 900, true, FsyncPolicy.Always, Path.Combine(FakeFolder, "backups")), persistence);
     }
 
     [Fact]
@@ -22,7 +22,16 @@ public sealed class PersistenceConfigTests
     {
         const string Toml = Queues + "[persistence]\nmode = \"log\"\npath = \"store\"\ntimer = 60\ncompaction = false\nfsync = \"never\"\n";
 
-        Assert.Equal(new PersistenceConfig(PersistenceMode.Log, Path.Combine(FakeFolder, "store"), 60, false, FsyncPolicy.Never), Parse(Toml).Persistence);
+        Assert.Equal(new PersistenceConfig(PersistenceMode.Log, Path.Combine(FakeFolder, "store"), 60, false, FsyncPolicy.Never, Path.Combine(FakeFolder, "backups")), Parse(Toml).Persistence);
+    }
+
+    [Fact]
+    public void Backup_path_defaults_beside_the_data_folder_and_is_resolved()
+    {
+        Assert.Equal("/srv/backups", Parse(Queues + "[persistence]\npath = \"/srv/spartan-db\"\n").Persistence!.BackupPath);
+        Assert.Equal(Path.Combine(FakeFolder, "snapshots", "kept"),
+            Parse(Queues + "[persistence]\nbackup_path = \"snapshots/kept\"\n").Persistence!.BackupPath);
+        Fails(Queues + "[persistence]\nbackup_path = 3\n", "persistence.backup_path", "expected a string");
     }
 
     [Theory]

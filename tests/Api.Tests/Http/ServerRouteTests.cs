@@ -79,13 +79,21 @@ public sealed class ServerRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Backup_needs_a_wildcard_key_and_a_store()
+    {
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/_/backup"), HttpStatusCode.BadRequest, "Authorization header not found");
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/_/backup", key: "Bearer only-b"), HttpStatusCode.Unauthorized, "Access denied");
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Post, "/_/backup", key: "Bearer root"), HttpStatusCode.Conflict, "No persistence");
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_route_and_needs_no_key()
     {
         var response = await _node.SendAsync(HttpMethod.Get, "/_/openapi.json");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var paths = (await TestNode.ReadAsync(response)).GetProperty("paths");
         string[] expected = ["/{queue}", "/{queue}/requeue", "/{queue}/clear", "/{queue}/size", "/{queue}/batch", "/{queue}/touch",
-            "/{queue}/peek", "/{queue}/messages/{id}", "/{queue}/stats", "/{queue}/redrive", "/_/queues", "/_/health", "/_/metrics"];
+            "/{queue}/peek", "/{queue}/messages/{id}", "/{queue}/stats", "/{queue}/redrive", "/_/queues", "/_/health", "/_/metrics", "/_/backup"];
         foreach (var path in expected) Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing");
         Assert.True(paths.GetProperty("/{queue}").TryGetProperty("delete", out _));
 
