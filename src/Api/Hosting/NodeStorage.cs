@@ -54,6 +54,7 @@ public sealed partial class NodeStorage : IDisposable
                 (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
             foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
             if (store.UnwritableReason is { } reason) LogStartingReadOnly(logger, reason);
+            else DropFormerDestinations(config, store, logger);
 
             IEventLog events = log ? store.EventLog : new TransientEventLog(recovered.LastSequence);
             return new NodeStorage(recovered.State, events, store, persistence);
@@ -67,12 +68,31 @@ public sealed partial class NodeStorage : IDisposable
 
     public void Dispose() => Store?.Dispose();
 
+    /// <summary>SPEC §7: a position kept for a replica that is no longer a <c>destination</c> is dropped before the log is
+    /// compacted, so the log never grows for a replica that is gone.</summary>
+    private static void DropFormerDestinations(SpartanConfig config, RocksStore store, ILogger logger)
+    {
+        var destinations = config.Replication is { Mode: ReplicationMode.Primary, Primary: { } primary }
+            ? primary.Destinations.ToHashSet(StringComparer.OrdinalIgnoreCase)
+            : [];
+        foreach (var (destination, position) in store.ReadReplicaPositions())
+        {
+            if (destinations.Contains(destination)) continue;
+            store.RemoveReplicaPosition(destination);
+            LogDroppedPosition(logger, destination, position);
+        }
+    }
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information,
         Message = "Recovered {Messages} messages and replayed {Events} events from {Path} in {Milliseconds} ms (snapshot at sequence {Snapshot})")]
     private static partial void LogRecovered(ILogger logger, long messages, long events, string path, long milliseconds, long snapshot);
 
     [LoggerMessage(EventId = 18, Level = LogLevel.Information, Message = "Recovering {Path}: {Step}, {Done} of {Total} done")]
     private static partial void LogProgress(ILogger logger, string path, string step, long done, long total);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "Dropped the replication position of {Destination} (sequence {Position}): it is no longer a destination, so the log is no longer kept for it")]
+    private static partial void LogDroppedPosition(ILogger logger, string destination, long position);
 
     [LoggerMessage(EventId = 14, Level = LogLevel.Error,
         Message = "Starting read-only: {Reason}. Reads are served; writes answer 503 until space is freed, checked every 5 s")]
