@@ -17,7 +17,7 @@ public sealed class PackagingTests
     {
         using var folder = new TempFolder();
         var output = folder.File("dist");
-        await DotnetAsync("publish", Path.Combine(RepositoryRoot(), "src", "Api"), "-c", "Release", "-r", "linux-x64",
+        await DotnetAsync("publish", Path.Combine(Repository.Root, "src", "Api"), "-c", "Release", "-r", "linux-x64",
             "-o", output, "--artifacts-path", folder.File("artifacts"));
 
         Assert.Equal(["spartan"], Directory.GetFiles(output).Select(Path.GetFileName).ToArray());
@@ -39,7 +39,7 @@ public sealed class PackagingTests
         using var folder = new TempFolder();
         var packages = folder.File("packages");
         var tools = folder.File("tools");
-        await DotnetAsync("pack", Path.Combine(RepositoryRoot(), "src", "Api"), "-c", "Release", "-o", packages,
+        await DotnetAsync("pack", Path.Combine(Repository.Root, "src", "Api"), "-c", "Release", "-o", packages,
             "--artifacts-path", folder.File("artifacts"));
         await DotnetAsync("tool", "install", "--tool-path", tools, "--add-source", packages, "spartan");
 
@@ -64,12 +64,5 @@ public sealed class PackagingTests
         var stderr = process.StandardError.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMinutes(5), Ct);
         Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', args)} failed: {await stdout}{await stderr}");
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "Spartan.sln"))) return folder.FullName;
-        throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Spartan.sln");
     }
 }
