@@ -6,6 +6,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Spartan.Replication.Protocol;
+using Spartan.Replication.Tls;
 using Spartan.Storage;
 using Spartan.Storage.Codecs;
 using Spartan.Storage.Rocks;
@@ -18,7 +19,10 @@ namespace Spartan.Replication.Primary;
 /// <remarks>One replicator per destination, each on its own task, so a slow or dead replica never slows clients or
 /// the other replicas: it only reads what the commit loop already made durable. Polly wraps each connection attempt
 /// (retry with exponential backoff and jitter from <c>try_timer</c>, plus a circuit breaker), never the per-frame
-/// loop. Failure of a session (refusal, I/O, protocol error) is logged with its reason and the link retried.</remarks>
+/// loop. Failure of a session (refusal, TLS, timeout, I/O, protocol error) is logged with its reason and the link
+/// retried. Until the replica's proof is verified the link is bounded like the replica's end (SPEC §9): the TLS
+/// handshake (with <c>[replication.tls]</c>) and the HelloReply read at most 64 KiB and must arrive within
+/// <see cref="HandshakeWindow"/> of the TCP connect, timed by the injected <see cref="TimeProvider"/>.</remarks>
 public sealed partial class Replicator
 {
     private const int EventsPerRead = ProtocolVersion.EventsPerFrame;
@@ -30,10 +34,12 @@ public sealed partial class Replicator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
+    private readonly ReplicationTls? _tls;
 
     public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
-        RocksStore? store, TimeProvider time, ILogger logger)
+        RocksStore? store, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
     {
+        _tls = tls;
         _destination = destination;
         _settings = settings;
         _broker = broker;
@@ -68,6 +74,9 @@ public sealed partial class Replicator
             .Build();
     }
 
+    /// <summary>From the TCP connect to the replica's verified HelloReply, or the attempt fails and is retried.</summary>
+    public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
+
     public ReplicaProgress Progress { get; }
 
     public async Task RunAsync(CancellationToken ct)
@@ -89,8 +98,32 @@ public sealed partial class Replicator
 
     private async Task SessionAsync(CancellationToken ct)
     {
-        await using var connection = await ConnectAsync(ct);
-        var applied = await HandshakeAsync(connection, ct);
+        var socket = await ConnectSocketAsync(ct);
+        PeerConnection? connection = null;
+        long applied;
+        var handedOver = false;
+        using (var window = new CancellationTokenSource(HandshakeWindow, _time))
+        using (var preAuth = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token))
+        {
+            try
+            {
+                connection = await OpenAsync(socket, preAuth.Token);
+                applied = await HandshakeAsync(connection, preAuth.Token);
+                handedOver = true;
+            }
+            catch (OperationCanceledException) when (window.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // Not an OperationCanceledException: Polly retries every failure but a stop.
+                throw new TimeoutException($"the replica did not complete the handshake within {HandshakeWindow.TotalSeconds:F0} s");
+            }
+            finally
+            {
+                if (connection is null) socket.Dispose();
+                else if (!handedOver) await connection.DisposeAsync();
+            }
+        }
+
+        await using var _ = connection;
         Progress.Connect(true);
         LogConnected(_logger, _destination, applied, _broker.CommittedSequence);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -108,14 +141,14 @@ public sealed partial class Replicator
         }
     }
 
-    private async Task<PeerConnection> ConnectAsync(CancellationToken ct)
+    private async Task<Socket> ConnectSocketAsync(CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
             var (host, port) = SplitHostPort(_destination);
             await socket.ConnectAsync(host, port, ct);
-            return new PeerConnection(socket);
+            return socket;
         }
         catch
         {
@@ -124,15 +157,19 @@ public sealed partial class Replicator
         }
     }
 
+    /// <summary>The connection in this node's transport: plaintext, or mutual TLS with a replica whose certificate
+    /// chains to this node's CA.</summary>
+    private async Task<PeerConnection> OpenAsync(Socket socket, CancellationToken ct) => _tls is null
+        ? new PeerConnection(socket)
+        : new PeerConnection(socket, await _tls.ConnectAsync(socket, SplitHostPort(_destination).Host, ct));
+
     private async Task<long> HandshakeAsync(PeerConnection connection, CancellationToken ct)
     {
         var challenge = Handshake.NewChallenge();
         var hello = new Hello(ProtocolVersion.Current, _settings.NodeId, _settings.Queues, _settings.SettingsDigest, challenge);
         await connection.SendAsync(FrameType.Hello, o => WireCodec.Write(hello, o), ct);
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var frame = await connection.ExpectAsync(timeout.Token, FrameType.HelloReply, FrameType.Refused);
+        var frame = await ReadReplyAsync(connection, ct);
         if ((FrameType)frame.Type == FrameType.Refused)
             throw new HandshakeRefusedException($"the replica refused: {WireCodec.ReadText(frame.Payload)}");
         var reply = WireCodec.ReadHelloReply(frame.Payload);
@@ -146,11 +183,35 @@ public sealed partial class Replicator
             throw new HandshakeRefusedException(problem);
         }
 
+        connection.Authenticated();
         if (reply.SettingsDigest != _settings.SettingsDigest) LogSettingsDiffer(_logger, _destination);
         var proof = Handshake.PrimaryProof(_settings.Secret, reply.Challenge);
         await connection.SendAsync(FrameType.Welcome, o => WireCodec.Write(new Welcome(proof), o), ct);
         return reply.Applied;
     }
+
+    /// <summary>The replica's answer to the Hello. A TLS 1.3 client finishes its handshake before the server has
+    /// judged its certificate, so a replica that does not trust this node hangs up only now, and silently.</summary>
+    private async Task<Framing.Frame> ReadReplyAsync(PeerConnection connection, CancellationToken ct)
+    {
+        Framing.Frame? frame;
+        try
+        {
+            frame = await connection.ReadAsync(ct);
+        }
+        catch (IOException error) when (_tls is not null && !ct.IsCancellationRequested)
+        {
+            throw new IOException(ClosedAfterTls, error);
+        }
+
+        if (frame is null) throw new IOException(_tls is null ? "the replica closed the connection before answering the handshake" : ClosedAfterTls);
+        if ((FrameType)frame.Value.Type is not (FrameType.HelloReply or FrameType.Refused))
+            throw new ProtocolException($"Unexpected frame type {frame.Value.Type}, expected HelloReply or Refused.");
+        return frame.Value;
+    }
+
+    private const string ClosedAfterTls = "the replica closed the connection right after the TLS handshake; it most likely does not " +
+                                          "trust this node's certificate (not issued by the CA in its [replication.tls] ca)";
 
     /// <summary>Sends everything after <paramref name="next"/> − 1, then tails the commits, with heartbeats.</summary>
     private async Task StreamAsync(PeerConnection connection, long next, CancellationToken ct)
