@@ -59,7 +59,18 @@ public static partial class StartCommand
         }
 
         using var ownedStorage = storage;
-        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers) : null;
+        Replication.Tls.ReplicationTls? replicationTls;
+        try
+        {
+            replicationTls = config.Replication is { } replicating ? ReplicationHost.Tls(replicating, loggers) : null;
+        }
+        catch (Replication.Tls.TlsFileException unusable)
+        {
+            LogRefused(logger, unusable.Message);
+            return SpartanCli.Failure;
+        }
+
+        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers, replicationTls) : null;
         if (replicaServer is not null)
         {
             try
@@ -73,7 +84,7 @@ public static partial class StartCommand
             }
         }
 
-        await using var app = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer });
+        await using var app = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer, Tls = replicationTls });
         try
         {
             await app.StartAsync();
@@ -110,7 +121,8 @@ public static partial class StartCommand
         return null;
     }
 
-    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers)
+    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers,
+        Replication.Tls.ReplicationTls? tls)
     {
         var replication = config.Replication!;
         var host = replication.Replica!.Host;
@@ -119,7 +131,7 @@ public static partial class StartCommand
             : new System.Net.IPEndPoint(System.Net.Dns.GetHostAddresses(host[..host.LastIndexOf(':')])[0],
                 int.Parse(host[(host.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         return new Replication.Replica.ReplicaServer(listen, ReplicationHost.Settings(config, replication), storage.Store,
-            loggers.CreateLogger<Replication.Replica.ReplicaServer>());
+            loggers.CreateLogger<Replication.Replica.ReplicaServer>(), tls, TimeProvider.System);
     }
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Cannot listen on {Address}: the address is already in use")]
