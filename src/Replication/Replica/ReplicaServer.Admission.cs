@@ -22,9 +22,18 @@ public sealed partial class ReplicaServer
     /// <summary>Closes a connection accepted while every unauthenticated slot is taken.</summary>
     private void TurnAway(Socket socket)
     {
-        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
-        // A reset rather than a FIN: a flood of refused connections leaves no TIME_WAIT state behind on this node.
-        socket.LingerState = new LingerOption(true, 0);
+        var remote = "?";
+        try
+        {
+            remote = socket.RemoteEndPoint?.ToString() ?? remote;
+            // A reset rather than a FIN: a flood of refused connections leaves no TIME_WAIT state behind on this node.
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer: closing is all that is left, and the accept loop must go on.
+        }
+
         socket.Dispose();
         _turnedAway++;
         // A flood of connections must not become a flood of log lines: one line per 10 s, with the count.
