@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using Spartan.Replication.Protocol;
 
@@ -33,7 +34,7 @@ public sealed partial class ReplicationTls
     }
 
     /// <summary>The certificate this node presents now.</summary>
-    public System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate => _files.Certificate;
+    public X509Certificate2 Certificate => _files.Certificate;
 
     /// <summary>Re-reads the certificate, key and CA files (SIGHUP); a file that cannot be used is logged and the
     /// previous material stays in service.</summary>
@@ -52,73 +53,62 @@ public sealed partial class ReplicationTls
 
     /// <summary>The replica's side: a TLS server on an accepted socket, requiring a client certificate.</summary>
     /// <exception cref="TlsHandshakeException">The handshake failed; the message says why.</exception>
-    internal async Task<SslStream> AcceptAsync(Socket socket, CancellationToken ct)
-    {
-        var (stream, budget) = Open(socket);
-        var verdict = new Verdict();
-        var options = new SslServerAuthenticationOptions
+    internal Task<SslStream> AcceptAsync(Socket socket, CancellationToken ct) => HandshakeAsync(socket, "primary",
+        (stream, judge) => stream.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = _files.Context,
             ClientCertificateRequired = true,
             EnabledSslProtocols = Protocols,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
-            RemoteCertificateValidationCallback = verdict.Judge(_ca),
-        };
-        try
-        {
-            await stream.AuthenticateAsServerAsync(options, ct);
-        }
-        catch (Exception error) when (error is AuthenticationException or IOException && !ct.IsCancellationRequested)
-        {
-            await stream.DisposeAsync();
-            var reason = verdict.Refusal("primary")
-                         ?? (IsClosed(error)
-                             ? "the peer closed the connection during the TLS handshake; it most likely does not trust this node's certificate (not issued by the CA in its [replication.tls] ca)"
-                             : Describe(error));
-            throw new TlsHandshakeException(reason, error);
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            ct.ThrowIfCancellationRequested(); // an I/O error caused by the cancellation is the cancellation
-            throw;
-        }
-
-        budget.Lift();
-        return stream;
-    }
+            RemoteCertificateValidationCallback = judge,
+        }, ct),
+        static _ => "the peer closed the connection during the TLS handshake; it most likely does not trust this node's " +
+                    "certificate (not issued by the CA in its [replication.tls] ca)",
+        ct);
 
     /// <summary>The primary's side: a TLS client presenting this node's certificate to the replica at
     /// <paramref name="host"/>.</summary>
     /// <exception cref="TlsHandshakeException">The handshake failed; the message says why.</exception>
-    internal async Task<SslStream> ConnectAsync(Socket socket, string host, CancellationToken ct)
-    {
-        var (stream, budget) = Open(socket);
-        var verdict = new Verdict();
-        var options = new SslClientAuthenticationOptions
+    internal Task<SslStream> ConnectAsync(Socket socket, string host, CancellationToken ct) => HandshakeAsync(socket, "replica",
+        (stream, judge) => stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = host,
             ClientCertificateContext = _files.Context,
             EnabledSslProtocols = Protocols,
-            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             AllowRenegotiation = false,
-            RemoteCertificateValidationCallback = verdict.Judge(_ca),
-        };
+            RemoteCertificateValidationCallback = judge,
+        }, ct),
+        // Not a byte back: the replica does not speak TLS at all. Its hello, then a hang-up: it rejected this node's
+        // certificate.
+        static received => received == 0
+            ? "the replica closed the connection without answering the TLS handshake; it has no [replication.tls] while this node has one"
+            : "the replica closed the connection during the TLS handshake; it most likely does not trust this node's certificate " +
+              "(not issued by the CA in its [replication.tls] ca)",
+        ct);
+
+    /// <summary>Runs one TLS handshake on <paramref name="socket"/> (which the returned stream owns), reading at most
+    /// the pre-authentication budget until it completes.</summary>
+    /// <param name="socket">The connected socket.</param>
+    /// <param name="peer">What the other end is, for the log.</param>
+    /// <param name="authenticate">Runs the handshake as this end, with the given certificate validation.</param>
+    /// <param name="hungUp">Why the peer hung up, given how many bytes it had sent.</param>
+    /// <param name="ct">The handshake window.</param>
+    private async Task<SslStream> HandshakeAsync(Socket socket, string peer,
+        Func<SslStream, RemoteCertificateValidationCallback, Task> authenticate, Func<int, string> hungUp, CancellationToken ct)
+    {
+        var budget = new ReadBudgetStream(new NetworkStream(socket, ownsSocket: true), ProtocolVersion.MaxFrameBeforeAuth);
+        var stream = new SslStream(budget, leaveInnerStreamOpen: false);
+        var verdict = new Verdict();
         try
         {
-            await stream.AuthenticateAsClientAsync(options, ct);
+            await authenticate(stream, verdict.Judge(_ca));
         }
         catch (Exception error) when (error is AuthenticationException or IOException && !ct.IsCancellationRequested)
         {
             await stream.DisposeAsync();
-            // Not a byte back: the replica does not speak TLS at all. Some bytes (its hello), then a hang-up: it
-            // rejected what this node sent, its certificate.
-            var reason = verdict.Refusal("replica")
-                         ?? (!IsClosed(error) ? Describe(error)
-                             : budget.Received == 0
-                                 ? "the replica closed the connection without answering the TLS handshake; it has no [replication.tls] while this node has one"
-                                 : "the replica closed the connection during the TLS handshake; it most likely does not trust this node's certificate (not issued by the CA in its [replication.tls] ca)");
+            var reason = verdict.Refusal(peer) ?? (IsClosed(error) ? hungUp(budget.Received) : Describe(error));
             throw new TlsHandshakeException(reason, error);
         }
         catch
@@ -130,12 +120,6 @@ public sealed partial class ReplicationTls
 
         budget.Lift();
         return stream;
-    }
-
-    private static (SslStream Stream, ReadBudgetStream Budget) Open(Socket socket)
-    {
-        var budget = new ReadBudgetStream(new NetworkStream(socket, ownsSocket: true), ProtocolVersion.MaxFrameBeforeAuth);
-        return (new SslStream(budget, leaveInnerStreamOpen: false), budget);
     }
 
     private static string Describe(Exception error) => error switch
@@ -169,7 +153,7 @@ public sealed partial class ReplicationTls
     [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Replication TLS certificate loaded: {Subject}, valid until {NotAfter:u}")]
     private static partial void LogReloaded(ILogger logger, string subject, DateTime notAfter);
 
-    private void Reloaded(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    private void Reloaded(X509Certificate2 certificate)
     {
         var subject = certificate.Subject;
         var notAfter = certificate.NotAfter.ToUniversalTime();
