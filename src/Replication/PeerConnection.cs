@@ -6,32 +6,53 @@ using Spartan.Replication.Protocol;
 
 namespace Spartan.Replication;
 
-/// <summary>One TCP connection speaking framed protocol messages.</summary>
+/// <summary>One replication connection (TCP, or TLS over TCP) speaking framed protocol messages.</summary>
 /// <remarks>Owned by one session loop; reads and writes may run on two tasks of that session (the primary reads
 /// acks while it streams), never two writers. Failure: any I/O or protocol error surfaces as an exception to the
-/// session, which drops the connection.</remarks>
+/// session, which drops the connection. A connection starts unauthenticated: frames either way are bounded to
+/// <see cref="ProtocolVersion.MaxFrameBeforeAuth"/> until the session calls <see cref="Authenticated"/> (SPEC §9),
+/// so a peer that has proven nothing can make this node buffer 64 KiB, not 256 MiB.</remarks>
 public sealed class PeerConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly FrameReader _reader;
     private readonly FrameWriter _writer;
     private readonly ArrayBufferWriter<byte> _payload = new(4096);
+    private int _maxFrame = ProtocolVersion.MaxFrameBeforeAuth;
 
+    /// <summary>A plaintext connection over <paramref name="socket"/>, which it owns.</summary>
     public PeerConnection(Socket socket)
+        : this(socket, new NetworkStream(socket, ownsSocket: true))
+    {
+    }
+
+    /// <summary>A connection over <paramref name="stream"/> (a TLS stream over <paramref name="socket"/>); disposing
+    /// the connection disposes the stream, which must own the socket.</summary>
+    public PeerConnection(Socket socket, Stream stream)
     {
         _socket = socket;
         _socket.NoDelay = true;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         _output = PipeWriter.Create(_stream);
-        _reader = new FrameReader(_input, ProtocolVersion.MaxFrame);
+        _reader = new FrameReader(_input, ProtocolVersion.MaxFrameBeforeAuth);
         _writer = new FrameWriter(_output, ProtocolVersion.MaxFrame);
     }
 
     public string Remote => _socket.RemoteEndPoint?.ToString() ?? "?";
+
+    /// <summary>Whether <see cref="Authenticated"/> was called: frames may be as large as the protocol allows.</summary>
+    public bool IsAuthenticated => _maxFrame == ProtocolVersion.MaxFrame;
+
+    /// <summary>The handshake proved the peer: from now on frames may be up to <see cref="ProtocolVersion.MaxFrame"/>.</summary>
+    public void Authenticated()
+    {
+        _maxFrame = ProtocolVersion.MaxFrame;
+        _reader.MaxPayloadLength = ProtocolVersion.MaxFrame;
+    }
 
     /// <summary>Reads the next frame; the payload is valid until the next read. Null when the peer closed.</summary>
     public ValueTask<Frame?> ReadAsync(CancellationToken ct) => _reader.ReadFrameAsync(ct);
@@ -50,14 +71,14 @@ public sealed class PeerConnection : IAsyncDisposable
     {
         _payload.ResetWrittenCount();
         write(_payload);
-        _writer.Write((byte)type, _payload.WrittenSpan);
+        WritePayload(type);
     }
 
     public void Write<TState>(FrameType type, TState state, Action<TState, IBufferWriter<byte>> write)
     {
         _payload.ResetWrittenCount();
         write(state, _payload);
-        _writer.Write((byte)type, _payload.WrittenSpan);
+        WritePayload(type);
     }
 
     public async Task SendAsync(FrameType type, Action<IBufferWriter<byte>> write, CancellationToken ct)
@@ -90,5 +111,15 @@ public sealed class PeerConnection : IAsyncDisposable
         await _input.CompleteAsync();
         await _output.CompleteAsync();
         await _stream.DisposeAsync();
+    }
+
+    private void WritePayload(FrameType type)
+    {
+        // The peer would refuse it from the header anyway; failing here names the cause on the side that has it
+        // (e.g. a Hello listing more queue names than fit in 64 KiB).
+        if (_payload.WrittenCount > _maxFrame)
+            throw new ProtocolException($"A {type} frame of {_payload.WrittenCount} bytes is above the {_maxFrame}-byte limit " +
+                                        (IsAuthenticated ? "of the protocol." : "for frames before the handshake is authenticated."));
+        _writer.Write((byte)type, _payload.WrittenSpan);
     }
 }

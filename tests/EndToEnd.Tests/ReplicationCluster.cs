@@ -29,6 +29,9 @@ internal sealed class ReplicationNode : IAsyncDisposable
     public string Name { get; }
     public string FolderPath => _folder.Path;
 
+    /// <summary>The process id of the running <c>spartan</c>.</summary>
+    public int Pid => _process?.Pid ?? throw new InvalidOperationException($"{Name} is not running");
+
     /// <summary>The HTTP client of the running process.</summary>
     public HttpClient Http => _http ?? throw new InvalidOperationException($"{Name} is not running");
 

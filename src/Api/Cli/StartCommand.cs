@@ -62,7 +62,18 @@ public static partial class StartCommand
         }
 
         using var ownedStorage = storage;
-        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers) : null;
+        ReplicationTls? replicationTls;
+        try
+        {
+            replicationTls = config.Replication is { } replicating ? ReplicationHost.Tls(replicating, loggers) : null;
+        }
+        catch (TlsFileException unusable)
+        {
+            LogTlsFile(logger, unusable.Message);
+            return SpartanCli.Failure;
+        }
+
+        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers, replicationTls) : null;
         if (replicaServer is not null)
         {
             try
@@ -79,7 +90,8 @@ public static partial class StartCommand
         WebApplication built;
         try
         {
-            built = SpartanServer.Build(config, storage, address, level, links: new ReplicationLinks { Replica = replicaServer });
+            built = SpartanServer.Build(config, storage, address, level,
+                links: new ReplicationLinks { Replica = replicaServer, Tls = replicationTls });
         }
         catch (TlsFileException unusable)
         {
@@ -135,6 +147,7 @@ public static partial class StartCommand
     {
         var reloads = new List<Action>();
         if (services.GetService<HttpTls>() is { } http) reloads.Add(http.Reload);
+        if (services.GetService<ReplicationLinks>()?.Tls is { } replication) reloads.Add(replication.Reload);
         return reloads;
     }
 
@@ -151,7 +164,8 @@ public static partial class StartCommand
         return null;
     }
 
-    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers)
+    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers,
+        Replication.Tls.ReplicationTls? tls)
     {
         var replication = config.Replication!;
         var host = replication.Replica!.Host;
@@ -160,7 +174,7 @@ public static partial class StartCommand
             : new System.Net.IPEndPoint(System.Net.Dns.GetHostAddresses(host[..host.LastIndexOf(':')])[0],
                 int.Parse(host[(host.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         return new Replication.Replica.ReplicaServer(listen, ReplicationHost.Settings(config, replication), storage.Store,
-            loggers.CreateLogger<Replication.Replica.ReplicaServer>());
+            loggers.CreateLogger<Replication.Replica.ReplicaServer>(), tls, TimeProvider.System);
     }
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]

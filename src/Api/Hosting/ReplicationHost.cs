@@ -3,6 +3,7 @@ using Spartan.Replication;
 using Spartan.Replication.Primary;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Replica;
+using Spartan.Replication.Tls;
 using Spartan.Storage;
 
 namespace Spartan.Api.Hosting;
@@ -28,9 +29,11 @@ public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, B
             retained.StartAfter(broker.CommittedSequence);
             broker.AddObserver(retained);
             var logger = loggers.CreateLogger<Replicator>();
+            // Never plaintext when [replication.tls] is configured, even if whoever built the host loaded no TLS.
+            var tls = links.Tls ?? Tls(replication, loggers);
             foreach (var destination in replication.Primary!.Destinations)
             {
-                var replicator = new Replicator(destination, settings, broker, retained, storage.Store, time, logger);
+                var replicator = new Replicator(destination, settings, broker, retained, storage.Store, time, logger, tls);
                 links.Add(replicator.Progress);
                 _running.Add(Task.Run(() => replicator.RunAsync(_stopping.Token), CancellationToken.None));
             }
@@ -52,6 +55,11 @@ public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, B
 
     public void Dispose() => _stopping.Dispose();
 
+    /// <summary>This node's <c>[replication.tls]</c> material, or null without one; throws
+    /// <see cref="TlsFileException"/> naming a file that is missing or unusable.</summary>
+    public static ReplicationTls? Tls(ReplicationConfig replication, ILoggerFactory loggers) =>
+        replication.Tls is { } tls ? new ReplicationTls(tls.Cert, tls.Key, tls.Ca, loggers.CreateLogger<ReplicationTls>()) : null;
+
     /// <summary>What this node says about itself in handshakes.</summary>
     public static ReplicationSettings Settings(SpartanConfig config, ReplicationConfig replication)
     {
@@ -71,7 +79,7 @@ public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, B
 }
 
 /// <summary>The replication links of this node, for metrics and health: the primary's per-replica progress, or the
-/// replica's bound server.</summary>
+/// replica's bound server; and the TLS material both use, which SIGHUP reloads.</summary>
 public sealed class ReplicationLinks
 {
     private readonly List<ReplicaProgress> _replicas = [];
@@ -80,6 +88,10 @@ public sealed class ReplicationLinks
 
     /// <summary>On a replica, its server, bound before the host starts.</summary>
     public ReplicaServer? Replica { get; init; }
+
+    /// <summary>This node's <c>[replication.tls]</c> material, loaded when the node starts; null without one.
+    /// <see cref="ReplicationTls.Reload"/> re-reads its files.</summary>
+    public ReplicationTls? Tls { get; init; }
 
     internal void Add(ReplicaProgress progress) => _replicas.Add(progress);
 }

@@ -28,7 +28,7 @@ namespace Spartan.Replication.Framing;
 public sealed class FrameReader
 {
     private readonly PipeReader _input;
-    private readonly int _maxPayloadLength;
+    private int _maxPayloadLength;
 
     // The unparsed rest of the last ReadResult while we still hold it (have not called
     // AdvanceTo); frames already returned from it lie before its start.
@@ -47,6 +47,20 @@ public sealed class FrameReader
         ArgumentOutOfRangeException.ThrowIfNegative(maxPayloadLength);
         _input = input;
         _maxPayloadLength = maxPayloadLength;
+    }
+
+    /// <summary>
+    /// Largest payload the next frames may declare. A replication link starts low (the peer is not
+    /// authenticated yet, SPEC §9) and raises it once the handshake has proven who is talking.
+    /// </summary>
+    public int MaxPayloadLength
+    {
+        get => _maxPayloadLength;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _maxPayloadLength = value;
+        }
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Spartan.Replication.Protocol;
+using Spartan.Replication.Tls;
 using Spartan.Storage;
 using Spartan.Storage.Codecs;
 using Spartan.Storage.Rocks;
@@ -18,7 +19,10 @@ namespace Spartan.Replication.Primary;
 /// <remarks>One replicator per destination, each on its own task, so a slow or dead replica never slows clients or
 /// the other replicas: it only reads what the commit loop already made durable. Polly wraps each connection attempt
 /// (retry with exponential backoff and jitter from <c>try_timer</c>, plus a circuit breaker), never the per-frame
-/// loop. Failure of a session (refusal, I/O, protocol error) is logged with its reason and the link retried.</remarks>
+/// loop. Failure of a session (refusal, TLS, timeout, I/O, protocol error) is logged with its reason and the link
+/// retried. Until the replica's proof is verified the link is bounded like the replica's end (SPEC §9): the TLS
+/// handshake (with <c>[replication.tls]</c>) and the HelloReply read at most 64 KiB and must arrive within
+/// <see cref="HandshakeWindow"/> of the TCP connect, timed by the injected <see cref="TimeProvider"/>.</remarks>
 public sealed partial class Replicator
 {
     private const int EventsPerRead = ProtocolVersion.EventsPerFrame;
@@ -30,10 +34,12 @@ public sealed partial class Replicator
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
+    private readonly ReplicationTls? _tls;
 
     public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
-        RocksStore? store, TimeProvider time, ILogger logger)
+        RocksStore? store, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
     {
+        _tls = tls;
         _destination = destination;
         _settings = settings;
         _broker = broker;
@@ -68,6 +74,9 @@ public sealed partial class Replicator
             .Build();
     }
 
+    /// <summary>From the TCP connect to the replica's verified HelloReply, or the attempt fails and is retried.</summary>
+    public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
+
     public ReplicaProgress Progress { get; }
 
     public async Task RunAsync(CancellationToken ct)
@@ -89,8 +98,32 @@ public sealed partial class Replicator
 
     private async Task SessionAsync(CancellationToken ct)
     {
-        await using var connection = await ConnectAsync(ct);
-        var applied = await HandshakeAsync(connection, ct);
+        var socket = await ConnectSocketAsync(ct);
+        PeerConnection? connection = null;
+        long applied;
+        var handedOver = false;
+        using (var window = new CancellationTokenSource(HandshakeWindow, _time))
+        using (var preAuth = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token))
+        {
+            try
+            {
+                connection = await OpenAsync(socket, preAuth.Token);
+                applied = await HandshakeAsync(connection, preAuth.Token);
+                handedOver = true;
+            }
+            catch (OperationCanceledException) when (window.IsCancellationRequested && !ct.IsCancellationRequested)
+            {
+                // Not an OperationCanceledException: Polly retries every failure but a stop.
+                throw new TimeoutException($"the replica did not complete the handshake within {HandshakeWindow.TotalSeconds:F0} s");
+            }
+            finally
+            {
+                if (connection is null) socket.Dispose();
+                else if (!handedOver) await connection.DisposeAsync();
+            }
+        }
+
+        await using var _ = connection;
         Progress.Connect(true);
         LogConnected(_logger, _destination, applied, _broker.CommittedSequence);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -106,50 +139,6 @@ public sealed partial class Replicator
             await session.CancelAsync();
             await Task.WhenAll(acks, streaming).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
-    }
-
-    private async Task<PeerConnection> ConnectAsync(CancellationToken ct)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            var (host, port) = SplitHostPort(_destination);
-            await socket.ConnectAsync(host, port, ct);
-            return new PeerConnection(socket);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
-    private async Task<long> HandshakeAsync(PeerConnection connection, CancellationToken ct)
-    {
-        var challenge = Handshake.NewChallenge();
-        var hello = new Hello(ProtocolVersion.Current, _settings.NodeId, _settings.Queues, _settings.SettingsDigest, challenge);
-        await connection.SendAsync(FrameType.Hello, o => WireCodec.Write(hello, o), ct);
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        var frame = await connection.ExpectAsync(timeout.Token, FrameType.HelloReply, FrameType.Refused);
-        if ((FrameType)frame.Type == FrameType.Refused)
-            throw new HandshakeRefusedException($"the replica refused: {WireCodec.ReadText(frame.Payload)}");
-        var reply = WireCodec.ReadHelloReply(frame.Payload);
-
-        var problem = Handshake.Incompatibility(ProtocolVersion.Current, _settings.Queues, reply.Version, reply.Queues)
-                      ?? (Handshake.Matches(Handshake.ReplicaProof(_settings.Secret, challenge), reply.Proof)
-                          ? null : "the replica does not hold the same replication secret");
-        if (problem is not null)
-        {
-            await connection.RefuseAsync(problem, ct);
-            throw new HandshakeRefusedException(problem);
-        }
-
-        if (reply.SettingsDigest != _settings.SettingsDigest) LogSettingsDiffer(_logger, _destination);
-        var proof = Handshake.PrimaryProof(_settings.Secret, reply.Challenge);
-        await connection.SendAsync(FrameType.Welcome, o => WireCodec.Write(new Welcome(proof), o), ct);
-        return reply.Applied;
     }
 
     /// <summary>Sends everything after <paramref name="next"/> − 1, then tails the commits, with heartbeats.</summary>

@@ -1,41 +1,53 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
-using Spartan.Domain;
-using Spartan.Domain.Events;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
+using Spartan.Replication.Tls;
 using Spartan.Storage;
-using Spartan.Storage.Codecs;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Replication.Replica;
 
 /// <summary>The replica's end (SPEC §7): listens for its primary, checks the handshake, and applies the stream in
 /// order, exactly once, through this node's own commit loop and storage, acknowledging its position.</summary>
-/// <remarks>One accept loop; one session at a time (a new connection from the primary replaces a stale one). A
-/// session's failure — garbage, a peer of another protocol, a refused handshake, a dropped link — is logged with
-/// its reason and closes only that connection; the replica keeps serving reads and keeps listening. Events carry
-/// the primary's sequence numbers and are applied only when they follow the last applied one, so a resend after a
-/// reconnect is skipped, never applied twice.</remarks>
-public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, RocksStore? store, ILogger logger)
-    : IDisposable
+/// <remarks>One accept loop; one session task per connection, one stream applied at a time (a new connection from
+/// the primary replaces a stale one). A session's failure — garbage, a peer of another protocol, a refused handshake,
+/// a TLS failure, a dropped link — is logged with its reason and closes only that connection; the replica keeps
+/// serving reads and keeps listening. Until its handshake is authenticated a connection is bounded (SPEC §9): at most
+/// <see cref="MaxUnauthenticated"/> such connections at once (more are closed at accept), 64 KiB per frame and for
+/// the TLS handshake, and <see cref="HandshakeWindow"/> from accept, timed by the injected <see cref="TimeProvider"/>.
+/// Events carry the primary's sequence numbers and are applied only when they follow the last applied one, so a
+/// resend after a reconnect is skipped, never applied twice.</remarks>
+public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, RocksStore? store, ILogger logger,
+    ReplicationTls? tls = null, TimeProvider? time = null) : IDisposable
 {
+    /// <summary>Connections whose handshake is not authenticated yet, held at once; more are closed at accept.</summary>
+    public const int MaxUnauthenticated = 16;
+
+    /// <summary>From accept to an authenticated handshake (TLS included), or the peer is dropped.</summary>
+    public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly SemaphoreSlim _streaming = new(1, 1);
     private CancellationTokenSource? _current;
     private Broker _broker = null!;
-    private static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
     private Socket? _listener;
+    private int _unauthenticated;
 
     /// <summary>Binds the listening socket (throws when the address is in use), before serving starts.</summary>
     public void Bind()
     {
         _listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(listen);
-        _listener.Listen(16);
+        _listener.Listen(MaxUnauthenticated);
     }
 
     public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
+
+    /// <summary>Accepted connections not authenticated yet; each already has its handshake window running.</summary>
+    internal int Unauthenticated => Volatile.Read(ref _unauthenticated);
 
     public void Dispose()
     {
@@ -55,7 +67,17 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             {
                 var socket = await listener.AcceptAsync(ct);
                 sessions.RemoveAll(static t => t.IsCompleted);
-                sessions.Add(SessionAsync(new PeerConnection(socket), ct));
+                // Only this loop takes slots, so checking then taking cannot overshoot.
+                if (Volatile.Read(ref _unauthenticated) >= MaxUnauthenticated)
+                {
+                    TurnAway(socket);
+                    continue;
+                }
+
+                // The window starts at accept, before the slot is counted, so whoever sees the count sees its timer.
+                var window = new CancellationTokenSource(HandshakeWindow, _time);
+                Interlocked.Increment(ref _unauthenticated);
+                sessions.Add(SessionAsync(socket, window, ct));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -69,17 +91,23 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         }
     }
 
-    private async Task SessionAsync(PeerConnection connection, CancellationToken ct)
+    private async Task SessionAsync(Socket socket, CancellationTokenSource window, CancellationToken ct)
     {
-        await using var _ = connection;
-        var remote = connection.Remote;
+        await Task.Yield(); // off the accept loop
+        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
         using var mine = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var preAuth = CancellationTokenSource.CreateLinkedTokenSource(mine.Token, window.Token);
+        var slot = 1;
+        PeerConnection? connection = null;
         var holding = false;
         try
         {
+            connection = await OpenAsync(socket, preAuth.Token);
             // Only a peer that passed the handshake may replace the stream in progress (a primary reconnecting after
             // a cut); anyone else connecting is dropped without disturbing it.
-            await HandshakeAsync(connection, mine.Token);
+            await HandshakeAsync(connection, preAuth.Token);
+            connection.Authenticated();
+            FreeSlot(ref slot);
             if (Interlocked.Exchange(ref _current, mine) is { } previous) await CancelQuietlyAsync(previous);
             await _streaming.WaitAsync(mine.Token);
             holding = true;
@@ -90,17 +118,30 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         {
             // Replaced by a newer connection, or stopping.
         }
+        catch (OperationCanceledException) when (slot == 1 && window.IsCancellationRequested)
+        {
+            LogDropped(logger, remote, $"no authenticated handshake within {HandshakeWindow.TotalSeconds:F0} s");
+        }
         catch (Exception error) when (error is ProtocolException or FrameException or HandshakeRefusedException
-                                          or IOException or SocketException or OperationCanceledException
-                                          or StorageUnavailableException)
+                                          or TlsHandshakeException or AuthenticationException or IOException
+                                          or SocketException or OperationCanceledException or StorageUnavailableException)
         {
             LogDropped(logger, remote, error.Message);
         }
         finally
         {
+            FreeSlot(ref slot);
+            window.Dispose();
+            if (connection is not null) await connection.DisposeAsync();
+            else socket.Dispose();
             Interlocked.CompareExchange(ref _current, null, mine);
             if (holding) _streaming.Release();
         }
+    }
+
+    private void FreeSlot(ref int slot)
+    {
+        if (Interlocked.Exchange(ref slot, 0) == 1) Interlocked.Decrement(ref _unauthenticated);
     }
 
     private static async Task CancelQuietlyAsync(CancellationTokenSource source)
@@ -117,18 +158,10 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
 
     private async Task HandshakeAsync(PeerConnection connection, CancellationToken ct)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HandshakeTimeout);
-        Hello hello;
-        try
-        {
-            hello = WireCodec.ReadHello((await connection.ExpectAsync(timeout.Token, FrameType.Hello)).Payload);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            throw new ProtocolException("no handshake within 10 s");
-        }
-
+        var first = await FirstFrameAsync(connection, ct);
+        if ((FrameType)first.Type == FrameType.Refused)
+            throw new HandshakeRefusedException($"the primary refused: {WireCodec.ReadText(first.Payload)}");
+        var hello = WireCodec.ReadHello(first.Payload);
         if (Handshake.Incompatibility(ProtocolVersion.Current, settings.Queues, hello.Version, hello.Queues) is { } problem)
         {
             await connection.RefuseAsync(problem, ct);
@@ -141,88 +174,11 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             Handshake.ReplicaProof(settings.Secret, hello.Challenge), challenge, _broker.CommittedSequence);
         await connection.SendAsync(FrameType.HelloReply, o => WireCodec.Write(reply, o), ct);
 
-        var frame = await connection.ExpectAsync(timeout.Token, FrameType.Welcome, FrameType.Refused);
+        var frame = await connection.ExpectAsync(ct, FrameType.Welcome, FrameType.Refused);
         if ((FrameType)frame.Type == FrameType.Refused)
             throw new HandshakeRefusedException($"primary {hello.NodeId} refused: {WireCodec.ReadText(frame.Payload)}");
         if (!Handshake.Matches(Handshake.PrimaryProof(settings.Secret, challenge), WireCodec.ReadWelcome(frame.Payload).Proof))
             throw new HandshakeRefusedException($"primary {hello.NodeId} does not hold the same replication secret");
-    }
-
-    private async Task ApplyStreamAsync(PeerConnection connection, CancellationToken ct)
-    {
-        var events = new List<SequencedEvent>(ProtocolVersion.EventsPerFrame);
-        while (await connection.ReadAsync(ct) is { } frame)
-        {
-            long applied;
-            switch ((FrameType)frame.Type)
-            {
-                case FrameType.Events:
-                    events.Clear();
-                    foreach (var (sequence, encoded) in WireCodec.ReadEvents(frame.Payload))
-                        events.Add(new SequencedEvent(sequence, Decode(encoded)));
-                    var result = await _broker.ApplyReplicatedAsync(events);
-                    if (result.Problem is { } problem) throw new ProtocolException(problem);
-                    applied = result.Applied;
-                    break;
-                case FrameType.SnapshotBegin:
-                    applied = await InstallSnapshotAsync(connection, frame, ct);
-                    break;
-                case FrameType.Heartbeat:
-                    applied = _broker.CommittedSequence;
-                    break;
-                default:
-                    throw new ProtocolException($"Unexpected frame type {frame.Type} in the stream.");
-            }
-
-            await connection.SendAsync(FrameType.Ack, o => WireCodec.WriteNumbers(o, applied), ct);
-        }
-
-        throw new IOException("the primary closed the connection");
-    }
-
-    private async Task<long> InstallSnapshotAsync(PeerConnection connection, Framing.Frame begin, CancellationToken ct)
-    {
-        var (sequence, count) = WireCodec.ReadNumbers(begin.Payload);
-        if (count is < 0 or > 100_000) throw new ProtocolException($"Implausible snapshot of {count} queues.");
-        var queues = new QueueImage[count];
-        for (var i = 0; i < count; i++)
-        {
-            var frame = await connection.ExpectAsync(ct, FrameType.SnapshotQueue);
-            queues[i] = DecodeImage(System.Buffers.BuffersExtensions.ToArray(frame.Payload));
-        }
-
-        await connection.ExpectAsync(ct, FrameType.SnapshotEnd);
-        var image = new StateImage(sequence, queues);
-        store?.Snapshots.ReplaceAll(image);
-        var installed = await _broker.InstallSnapshotAsync(image);
-        var messages = 0;
-        foreach (var queue in queues) messages += queue.Messages.Length;
-        LogInstalled(logger, sequence, messages);
-        return installed;
-    }
-
-    private static QueueEvent Decode(ReadOnlyMemory<byte> encoded)
-    {
-        try
-        {
-            return EventCodec.Decode(encoded);
-        }
-        catch (CodecException error)
-        {
-            throw new ProtocolException($"An event does not decode: {error.Message}", error);
-        }
-    }
-
-    private static QueueImage DecodeImage(byte[] encoded)
-    {
-        try
-        {
-            return ImageCodec.Decode(encoded);
-        }
-        catch (CodecException error)
-        {
-            throw new ProtocolException($"A snapshot queue does not decode: {error.Message}", error);
-        }
     }
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Primary {Remote} connected; this replica is at sequence {Applied}")]

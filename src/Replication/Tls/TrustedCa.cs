@@ -44,6 +44,10 @@ public sealed class TrustedCa
         return $"its certificate ({leaf.Subject}) does not chain to the CA in {_path}: {string.Join("; ", reasons)}";
     }
 
+    /// <summary>Re-reads the file even if it looks unchanged (SIGHUP); when it cannot be used, throws
+    /// <see cref="TlsFileException"/> and keeps trusting what was loaded.</summary>
+    public void Reload() => Volatile.Write(ref _loaded, Load());
+
     private X509Certificate2Collection Current()
     {
         var loaded = Volatile.Read(ref _loaded);

@@ -80,4 +80,32 @@ public sealed class HandshakeTests
             }
         }
     }
+
+    [Fact]
+    public void The_pre_authentication_limit_holds_797_queue_names_of_the_longest_length_in_a_Hello_or_HelloReply()
+    {
+        // SPEC §4: names are at most 80 characters; a node id of 64 characters is generous for "primary@<host>".
+        static string[] Names(int count) => Enumerable.Range(0, count).Select(i => $"{i:D6}".PadRight(80, 'q')).ToArray();
+        var node = new string('n', 64);
+        var challenge = Handshake.NewChallenge();
+        int HelloSize(int count)
+        {
+            var wire = new ArrayBufferWriter<byte>();
+            WireCodec.Write(new Hello(ProtocolVersion.Current, node, Names(count), "0123456789ABCDEF", challenge), wire);
+            return wire.WrittenCount;
+        }
+
+        int ReplySize(int count)
+        {
+            var wire = new ArrayBufferWriter<byte>();
+            WireCodec.Write(new HelloReply(ProtocolVersion.Current, node, Names(count), "0123456789ABCDEF",
+                Handshake.ReplicaProof("secret", challenge), challenge, long.MaxValue), wire);
+            return wire.WrittenCount;
+        }
+
+        Assert.True(HelloSize(797) <= ProtocolVersion.MaxFrameBeforeAuth, $"{HelloSize(797)} bytes");
+        Assert.True(ReplySize(797) <= ProtocolVersion.MaxFrameBeforeAuth, $"{ReplySize(797)} bytes");
+        Assert.True(HelloSize(798) > ProtocolVersion.MaxFrameBeforeAuth, $"{HelloSize(798)} bytes");
+        Assert.True(ReplySize(798) > ProtocolVersion.MaxFrameBeforeAuth, $"{ReplySize(798)} bytes");
+    }
 }

@@ -1,0 +1,89 @@
+using Spartan.Domain;
+using Spartan.Domain.Events;
+using Spartan.Replication.Protocol;
+using Spartan.Storage;
+using Spartan.Storage.Codecs;
+
+namespace Spartan.Replication.Replica;
+
+// The authenticated part of a session: applying the primary's stream. Runs on the session's task, holding the
+// streaming lock, so one stream is applied at a time.
+public sealed partial class ReplicaServer
+{
+    private async Task ApplyStreamAsync(PeerConnection connection, CancellationToken ct)
+    {
+        var events = new List<SequencedEvent>(ProtocolVersion.EventsPerFrame);
+        while (await connection.ReadAsync(ct) is { } frame)
+        {
+            long applied;
+            switch ((FrameType)frame.Type)
+            {
+                case FrameType.Events:
+                    events.Clear();
+                    foreach (var (sequence, encoded) in WireCodec.ReadEvents(frame.Payload))
+                        events.Add(new SequencedEvent(sequence, Decode(encoded)));
+                    var result = await _broker.ApplyReplicatedAsync(events);
+                    if (result.Problem is { } problem) throw new ProtocolException(problem);
+                    applied = result.Applied;
+                    break;
+                case FrameType.SnapshotBegin:
+                    applied = await InstallSnapshotAsync(connection, frame, ct);
+                    break;
+                case FrameType.Heartbeat:
+                    applied = _broker.CommittedSequence;
+                    break;
+                default:
+                    throw new ProtocolException($"Unexpected frame type {frame.Type} in the stream.");
+            }
+
+            await connection.SendAsync(FrameType.Ack, o => WireCodec.WriteNumbers(o, applied), ct);
+        }
+
+        throw new IOException("the primary closed the connection");
+    }
+
+    private async Task<long> InstallSnapshotAsync(PeerConnection connection, Framing.Frame begin, CancellationToken ct)
+    {
+        var (sequence, count) = WireCodec.ReadNumbers(begin.Payload);
+        if (count is < 0 or > 100_000) throw new ProtocolException($"Implausible snapshot of {count} queues.");
+        var queues = new QueueImage[count];
+        for (var i = 0; i < count; i++)
+        {
+            var frame = await connection.ExpectAsync(ct, FrameType.SnapshotQueue);
+            queues[i] = DecodeImage(System.Buffers.BuffersExtensions.ToArray(frame.Payload));
+        }
+
+        await connection.ExpectAsync(ct, FrameType.SnapshotEnd);
+        var image = new StateImage(sequence, queues);
+        store?.Snapshots.ReplaceAll(image);
+        var installed = await _broker.InstallSnapshotAsync(image);
+        var messages = 0;
+        foreach (var queue in queues) messages += queue.Messages.Length;
+        LogInstalled(logger, sequence, messages);
+        return installed;
+    }
+
+    private static QueueEvent Decode(ReadOnlyMemory<byte> encoded)
+    {
+        try
+        {
+            return EventCodec.Decode(encoded);
+        }
+        catch (CodecException error)
+        {
+            throw new ProtocolException($"An event does not decode: {error.Message}", error);
+        }
+    }
+
+    private static QueueImage DecodeImage(byte[] encoded)
+    {
+        try
+        {
+            return ImageCodec.Decode(encoded);
+        }
+        catch (CodecException error)
+        {
+            throw new ProtocolException($"A snapshot queue does not decode: {error.Message}", error);
+        }
+    }
+}
