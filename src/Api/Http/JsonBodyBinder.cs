@@ -1,14 +1,13 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FastEndpoints;
 
 namespace Spartan.Api.Http;
 
-/// <summary>Reads a request body as JSON whatever its Content-Type (so <c>curl -d</c> works), refusing to
-/// buffer more than the request limit. It never answers itself: it records what it found in a
-/// <see cref="RequestBodyState"/> so that <see cref="RequestGate"/> answers auth and queue errors first.</summary>
+/// <summary>Reads a request body as JSON whatever its Content-Type (so <c>curl -d</c> works), refusing to buffer more
+/// than the route's byte limit. It runs only for requests <see cref="RequestGate"/> let through, and never answers
+/// itself: what it finds wrong goes into a <see cref="RequestBodyState"/> for <see cref="BodyGate"/>.</summary>
 public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<TRequest>
     where TRequest : class, new()
 {
@@ -20,15 +19,7 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<
     public async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
     {
         var http = ctx.HttpContext;
-        var state = new RequestBodyState();
-        http.Features.Set(state);
         var limit = IsBatch ? limits.BatchRequestLimit : limits.RequestLimit;
-        if (http.Request.ContentLength > limit)
-        {
-            state.TooLarge = true;
-            return new TRequest();
-        }
-
         var reader = http.Request.BodyReader;
         while (true)
         {
@@ -37,13 +28,13 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<
             if (buffer.Length > limit)
             {
                 reader.AdvanceTo(buffer.End);
-                state.TooLarge = true;
+                http.Features.Set(new RequestBodyState { TooLarge = true });
                 return new TRequest();
             }
 
             if (read.IsCompleted)
             {
-                var request = Parse(buffer, state);
+                var request = Parse(http, buffer);
                 reader.AdvanceTo(buffer.End);
                 return request;
             }
@@ -52,21 +43,30 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<
         }
     }
 
-    private static TRequest Parse(ReadOnlySequence<byte> body, RequestBodyState state)
+    private static TRequest Parse(HttpContext http, ReadOnlySequence<byte> body)
     {
-        try
+        string malformed;
+        if (body.IsEmpty)
         {
-            var parsed = body.IsSingleSegment
-                ? JsonSerializer.Deserialize(body.FirstSpan, Type)
-                : JsonSerializer.Deserialize(body.ToArray(), Type);
-            if (parsed is not null) return parsed;
-            state.Malformed = "The request body must be a JSON object.";
+            malformed = "A JSON request body is required.";
         }
-        catch (JsonException error)
+        else
         {
-            state.Malformed = JsonErrors.Describe(error);
+            try
+            {
+                var parsed = body.IsSingleSegment
+                    ? JsonSerializer.Deserialize(body.FirstSpan, Type)
+                    : JsonSerializer.Deserialize(body.ToArray(), Type);
+                if (parsed is not null) return parsed;
+                malformed = "The request body must be a JSON object.";
+            }
+            catch (JsonException error)
+            {
+                malformed = JsonErrors.Describe(error);
+            }
         }
 
+        http.Features.Set(new RequestBodyState { Malformed = malformed });
         return new TRequest();
     }
 }
