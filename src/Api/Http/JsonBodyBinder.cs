@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using FastEndpoints;
@@ -8,62 +9,94 @@ namespace Spartan.Api.Http;
 /// <summary>Reads a request body as JSON whatever its Content-Type (so <c>curl -d</c> works), refusing to buffer more
 /// than the route's byte limit. It runs only for requests <see cref="RequestGate"/> let through, and never answers
 /// itself: what it finds wrong goes into a <see cref="RequestBodyState"/> for <see cref="BodyGate"/>.</summary>
-public sealed class JsonBodyBinder<TRequest>(ApiLimits limits) : IRequestBinder<TRequest>
+public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory loggers) : IRequestBinder<TRequest>
     where TRequest : class, new()
 {
+    private const string BrokenTransfer = "The request body could not be read: the transfer is malformed or incomplete.";
+
     private static readonly JsonTypeInfo<TRequest> Type =
         (JsonTypeInfo<TRequest>)ApiJson.Web.GetTypeInfo(typeof(TRequest))!;
 
     private static readonly bool IsBatch = typeof(IBatchBody).IsAssignableFrom(typeof(TRequest));
+
+    private readonly ILogger _logger = loggers.CreateLogger("Spartan.Api.Http.JsonBodyBinder");
 
     public async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
     {
         var http = ctx.HttpContext;
         var limit = IsBatch ? limits.BatchRequestLimit : limits.RequestLimit;
         var reader = http.Request.BodyReader;
-        while (true)
+        BodyBuffer? copied = null;
+        ReadResult read;
+        try
         {
-            var read = await reader.ReadAsync(ct);
-            var buffer = read.Buffer;
-            if (buffer.Length > limit)
+            while (true)
             {
-                reader.AdvanceTo(buffer.End);
-                http.Features.Set(new RequestBodyState { TooLarge = true });
-                return new TRequest();
-            }
+                read = await reader.ReadAsync(ct);
+                if ((copied?.Length ?? 0) + read.Buffer.Length > limit)
+                {
+                    reader.AdvanceTo(read.Buffer.End);
+                    return Refuse(http, new RequestBodyState { TooLarge = true });
+                }
 
-            if (read.IsCompleted)
-            {
-                var request = Parse(http, buffer);
-                reader.AdvanceTo(buffer.End);
-                return request;
+                // The common case, a body that arrives whole in one read, is parsed in place without a copy.
+                if (read.IsCompleted && copied is null) break;
+                copied ??= new BodyBuffer();
+                copied.Append(read.Buffer);
+                reader.AdvanceTo(read.Buffer.End);
+                if (read.IsCompleted) return Parse(http, copied.ToSequence());
             }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
         }
+        catch (BadHttpRequestException error)
+        {
+            // Kestrel's limit for this route (set by the gate), or a transfer it could not frame: a length mismatch,
+            // a truncated body, bad chunking.
+            BodyLog.Unreadable(_logger, http.Request.Method, http.Request.Path, error.Message);
+            return Refuse(http, error.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? new RequestBodyState { TooLarge = true }
+                : new RequestBodyState { Malformed = BrokenTransfer });
+        }
+        catch (IOException error) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports some framing errors (a chunk size that overflows an int) as a bare IOException.
+            BodyLog.Unreadable(_logger, http.Request.Method, http.Request.Path, error.Message);
+            return Refuse(http, new RequestBodyState { Malformed = BrokenTransfer });
+        }
+
+        var request = Parse(http, read.Buffer);
+        reader.AdvanceTo(read.Buffer.End);
+        return request;
+    }
+
+    /// <summary>Records the failure for <see cref="BodyGate"/>. The rest of the transfer is unread or unreadable, so
+    /// the connection cannot carry another request.</summary>
+    private static TRequest Refuse(HttpContext http, RequestBodyState state)
+    {
+        http.Features.Set(state);
+        http.Response.Headers.Connection = "close";
+        return new TRequest();
     }
 
     private static TRequest Parse(HttpContext http, ReadOnlySequence<byte> body)
     {
-        string malformed;
         if (body.IsEmpty)
         {
-            malformed = "A JSON request body is required.";
+            http.Features.Set(new RequestBodyState { Malformed = "A JSON request body is required." });
+            return new TRequest();
         }
-        else
+
+        string malformed;
+        try
         {
-            try
-            {
-                var parsed = body.IsSingleSegment
-                    ? JsonSerializer.Deserialize(body.FirstSpan, Type)
-                    : JsonSerializer.Deserialize(body.ToArray(), Type);
-                if (parsed is not null) return parsed;
-                malformed = "The request body must be a JSON object.";
-            }
-            catch (JsonException error)
-            {
-                malformed = JsonErrors.Describe(error);
-            }
+            var parsed = body.IsSingleSegment
+                ? JsonSerializer.Deserialize(body.FirstSpan, Type)
+                : JsonSerializer.Deserialize(body.ToArray(), Type);
+            if (parsed is not null) return parsed;
+            malformed = "The request body must be a JSON object.";
+        }
+        catch (JsonException error)
+        {
+            malformed = JsonErrors.Describe(error);
         }
 
         http.Features.Set(new RequestBodyState { Malformed = malformed });
@@ -91,4 +124,11 @@ internal static class JsonErrors
             ? "Malformed JSON body."
             : $"Field '{path}' has the wrong type or is out of range.";
     }
+}
+
+/// <summary>Logs of reading request bodies: a client's broken transfer is its own problem, worth a Debug line at most.</summary>
+internal static partial class BodyLog
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unreadable request body on {Method} {Path}: {Reason}")]
+    public static partial void Unreadable(ILogger logger, string method, PathString path, string reason);
 }
