@@ -22,3 +22,10 @@ public sealed class RequestBodyState
 
 /// <summary>A batch body: its byte limit is 100 times a single message's (SPEC §3.4).</summary>
 public interface IBatchBody;
+
+/// <summary>A body whose root object is one message (push): its size can be measured in raw JSON that did not
+/// deserialise (<see cref="MessageSizes"/>).</summary>
+public interface IMessageBody;
+
+/// <summary>A body whose <c>messages</c> array holds messages (batch push), measured like <see cref="IMessageBody"/>.</summary>
+public interface IMessageBatchBody;

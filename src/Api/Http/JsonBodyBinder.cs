@@ -19,6 +19,11 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
 
     private static readonly bool IsBatch = typeof(IBatchBody).IsAssignableFrom(typeof(TRequest));
 
+    private static readonly MessageLayout Layout =
+        typeof(IMessageBody).IsAssignableFrom(typeof(TRequest)) ? MessageLayout.Root
+        : typeof(IMessageBatchBody).IsAssignableFrom(typeof(TRequest)) ? MessageLayout.MessagesArray
+        : MessageLayout.None;
+
     private readonly ILogger _logger = loggers.CreateLogger("Spartan.Api.Http.JsonBodyBinder");
 
     public async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
@@ -77,7 +82,7 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
         return new TRequest();
     }
 
-    private static TRequest Parse(HttpContext http, ReadOnlySequence<byte> body)
+    private TRequest Parse(HttpContext http, ReadOnlySequence<byte> body)
     {
         if (body.IsEmpty)
         {
@@ -96,6 +101,14 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
         }
         catch (JsonException error)
         {
+            // Size comes before validity (SPEC §3.4): a well-formed request with a message over body_size is 413
+            // whatever else is wrong with it.
+            if (MessageSizes.AnyExceeds(body, limits.BodySize, Layout))
+            {
+                http.Features.Set(new RequestBodyState { TooLarge = true });
+                return new TRequest();
+            }
+
             malformed = JsonErrors.Describe(error);
         }
 
