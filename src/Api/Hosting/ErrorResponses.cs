@@ -28,7 +28,7 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         {
             // JsonBodyBinder answers these itself; this is the backstop for any other reader of the request.
             LogUnreadable(logger, context.Request.Method, context.Request.Path, error.Message);
-            context.Response.Headers.Connection = "close";
+            context.CloseAfterResponse();
             await Problems.WriteAsync(context, unreadable,
                 unreadable == StatusCodes.Status413PayloadTooLarge ? Problems.MessageTooLarge : Problems.InvalidRequest);
             return;

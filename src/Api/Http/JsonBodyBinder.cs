@@ -78,7 +78,7 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
     private static TRequest Refuse(HttpContext http, RequestBodyState state)
     {
         http.Features.Set(state);
-        http.Response.Headers.Connection = "close";
+        http.CloseAfterResponse();
         return new TRequest();
     }
 

@@ -49,7 +49,7 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQ
     }
 
     /// <summary>Answers a failed access check with the status and title of SPEC §3.4.</summary>
-    public static Task Refuse(HttpContext http, AccessResult access) => access switch
+    private static Task Refuse(HttpContext http, AccessResult access) => access switch
     {
         AccessResult.NoHeader => RefuseAsync(http, StatusCodes.Status400BadRequest, Problems.NoAuthorizationHeader),
         AccessResult.IncorrectHeader => RefuseAsync(http, StatusCodes.Status400BadRequest, Problems.IncorrectKeyHeader,
@@ -57,9 +57,11 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQ
         _ => RefuseAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
     };
 
-    /// <summary>True when the request announces a body (a length or a chunked transfer).</summary>
-    public static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+    /// <summary>True when the request may carry a body: a length or a chunked transfer in HTTP/1.x, a stream not ended
+    /// with its headers in HTTP/2.</summary>
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
 
     /// <summary>Answers before the body is read, and makes sure it never is.</summary>
     private static Task RefuseAsync(HttpContext context, int status, string title, string? detail = null)
@@ -85,9 +87,9 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQ
     /// still be received in full. A limit of 0 makes Kestrel close the connection instead, and the answer says so.</summary>
     private static void LeaveUnread(HttpContext context)
     {
-        if (!HasBody(context.Request)) return;
+        if (!HasBody(context)) return;
         Bound(context, 0);
-        context.Response.Headers.Connection = "close";
+        context.CloseAfterResponse();
     }
 
     /// <summary>Kestrel's own limit for this request, so that even draining an unread body stops at the route's limit.
