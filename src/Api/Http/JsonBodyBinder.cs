@@ -93,9 +93,7 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
         string malformed;
         try
         {
-            var parsed = body.IsSingleSegment
-                ? JsonSerializer.Deserialize(body.FirstSpan, Type)
-                : JsonSerializer.Deserialize(body.ToArray(), Type);
+            var parsed = body.IsSingleSegment ? JsonSerializer.Deserialize(body.FirstSpan, Type) : DeserializeSegmented(body);
             if (parsed is not null) return parsed;
             malformed = "The request body must be a JSON object.";
         }
@@ -114,6 +112,17 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
 
         http.Features.Set(new RequestBodyState { Malformed = malformed });
         return new TRequest();
+    }
+
+    /// <summary>Parses a body that arrived in several segments where it lies, rather than copying it into one array
+    /// first (a batch may be 25 MiB). The reader gets the serializer's depth limit; the serializer reads one value,
+    /// so whatever follows it must be nothing, as when parsing a span.</summary>
+    private static TRequest? DeserializeSegmented(ReadOnlySequence<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = ApiJson.MaxDepth });
+        var parsed = JsonSerializer.Deserialize(ref reader, Type);
+        if (reader.Read()) throw new JsonException("The request body holds more than one JSON value.");
+        return parsed;
     }
 }
 

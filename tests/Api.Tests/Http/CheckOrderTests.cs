@@ -104,6 +104,20 @@ public sealed class CheckOrderTests : IAsyncLifetime
         await AssertEmptyAsync();
     }
 
+    [Theory]
+    [InlineData("""{PAD"messages":[{"body":"one"},{"body":"two"}]}""", 200, null)]
+    [InlineData("""{PAD"messages":[{"body":"one"}]} {"messages":[]}""", 400, "Invalid request")]
+    [InlineData("""{PAD"messages":[{"body":"one"},{"body":"BIG","colour":1}]}""", 413, "Message too large")]
+    [InlineData("""{PAD"messages":[{"body":"one"},{"body":"BIG","colour":1}""", 400, "Invalid request")]
+    public async Task A_body_long_enough_to_arrive_in_pieces_gets_the_same_answers(string json, int status, string? title)
+    {
+        var response = await PostAsync("/q/batch", json.Replace("PAD", new string(' ', 60_000), StringComparison.Ordinal));
+        if (title is null) Assert.Equal(status, response.Status);
+        else ProblemAssert.Is(response, status, title);
+        var size = await RawHttp.SendAsync(_node.Address, "GET /q/size HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer root\r\n", null, Ct);
+        Assert.Equal(status == 200 ? """{"size":2}""" : """{"size":0}""", size.Text);
+    }
+
     private async Task AssertEmptyAsync()
     {
         var size = await RawHttp.SendAsync(_node.Address, "GET /q/size HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer root\r\n", null, Ct);
