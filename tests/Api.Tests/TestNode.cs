@@ -52,7 +52,10 @@ internal sealed class TestNode : IAsyncDisposable
     public Task StopAsync() => _app.StopAsync();
     public HttpClient Client { get; }
 
-    public static async Task<TestNode> StartAsync(string toml = DefaultToml, bool realHttp = false)
+    /// <summary>The address of a real-HTTP node (<c>realHttp: true</c>), for tests that speak raw sockets.</summary>
+    public Uri Address => Client.BaseAddress!;
+
+    public static async Task<TestNode> StartAsync(string toml = DefaultToml, bool realHttp = false, CapturedLogs? logs = null)
     {
         var config = ConfigLoader.Parse(toml, Path.Combine(Path.GetTempPath(), "spartan-api-tests", "Spartan.toml"));
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
@@ -61,6 +64,7 @@ internal sealed class TestNode : IAsyncDisposable
         var storage = NodeStorage.Open(config, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeStorage>.Instance);
         var app = SpartanServer.Build(config, storage, host!, LogLevel.Warning, builder =>
         {
+            if (logs is not null) builder.Logging.AddProvider(logs);
             if (!realHttp)
             {
                 builder.WebHost.UseTestServer();

@@ -14,21 +14,24 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         {
             await next(context);
         }
+        catch (Exception error) when (error is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
+        {
+            return; // the client went away; nobody is left to answer, and it is not the server's failure
+        }
         catch (StorageUnavailableException) when (!context.Response.HasStarted)
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
                 "Nothing was acknowledged.");
             return;
         }
-        catch (BadHttpRequestException error) when (!context.Response.HasStarted)
+        catch (Exception error) when (!context.Response.HasStarted && UnreadableRequest(error) is { } unreadable)
         {
-            var title = error.StatusCode == StatusCodes.Status413PayloadTooLarge ? Problems.MessageTooLarge : Problems.InvalidRequest;
-            await Problems.WriteAsync(context, error.StatusCode, title);
+            // JsonBodyBinder answers these itself; this is the backstop for any other reader of the request.
+            LogUnreadable(logger, context.Request.Method, context.Request.Path, error.Message);
+            context.CloseAfterResponse();
+            await Problems.WriteAsync(context, unreadable,
+                unreadable == StatusCodes.Status413PayloadTooLarge ? Problems.MessageTooLarge : Problems.InvalidRequest);
             return;
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return; // the client went away; nobody is left to answer
         }
         catch (Exception error) when (!context.Response.HasStarted)
         {
@@ -41,6 +44,18 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         if (status >= 400 && !context.Response.HasStarted && context.Response.ContentLength is null or 0)
             await Problems.WriteAsync(context, status, ReasonPhrases.GetReasonPhrase(status));
     }
+
+    /// <summary>The status for a request whose transfer Kestrel could not read: its own 4xx (413 for its size limit),
+    /// or 400 for the framing errors it reports as a bare <see cref="IOException"/> (a chunk size that overflows).</summary>
+    private static int? UnreadableRequest(Exception error) => error switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        IOException => StatusCodes.Status400BadRequest,
+        _ => null,
+    };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unreadable request {Method} {Path}: {Reason}")]
+    private static partial void LogUnreadable(ILogger logger, string method, PathString path, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected failure answering {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, string method, PathString path, Exception error);

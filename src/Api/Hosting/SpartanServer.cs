@@ -25,15 +25,16 @@ public static class SpartanServer
         Logging.Configure(builder.Logging, logLevel);
         // Loaded before anything starts, so a missing or broken file stops the start with its name (SPEC §5).
         var tls = config.Tls is { } tlsConfig ? new HttpTls(tlsConfig) : null;
+        var limits = new ApiLimits(config.BodySize);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address.EndPoint, listen => tls?.Apply(listen));
             kestrel.AddServerHeader = false;
-            // JsonBodyBinder enforces SPEC §3.4's limit itself, after the auth and queue checks.
-            kestrel.Limits.MaxRequestBodySize = null;
+            // The largest body any route takes; RequestGate lowers it per request to the route's own limit.
+            kestrel.Limits.MaxRequestBodySize = limits.BatchRequestLimit;
         });
 
-        AddSpartan(builder.Services, config, storage, links ?? new ReplicationLinks());
+        AddSpartan(builder.Services, config, limits, storage, links ?? new ReplicationLinks());
         if (tls is not null) builder.Services.AddSingleton(tls);
         customize?.Invoke(builder);
 
@@ -41,15 +42,9 @@ public static class SpartanServer
         tls?.LogTo(app.Services.GetRequiredService<ILogger<HttpTls>>());
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<ErrorResponses>();
-        // SPEC §3.1: bodies are JSON whatever their Content-Type (curl -d sends a form type). This must run before
-        // routing, where endpoints that accept JSON would otherwise answer 415.
-        app.Use(static (context, next) =>
-        {
-            if (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0)
-                context.Request.ContentType = "application/json";
-            return next(context);
-        });
         app.UseRouting();
+        // After routing (the endpoint and its route values are known), before the endpoint reads any body byte.
+        app.UseMiddleware<RequestGate>();
         app.UseOpenApi(openApi =>
         {
             openApi.DocumentName = OpenApiDocument;
@@ -65,14 +60,26 @@ public static class SpartanServer
             fe.Endpoints.Configurator = endpoint =>
             {
                 endpoint.AllowAnonymous();
-                endpoint.PreProcessor<RequestGate>(Order.Before);
-                if (endpoint.ReqDtoType != typeof(EmptyRequest)) endpoint.RequestBinder(typeof(JsonBodyBinder<>));
+                var body = BodyKind.None;
+                if (endpoint.ReqDtoType != typeof(EmptyRequest))
+                {
+                    body = typeof(IBatchBody).IsAssignableFrom(endpoint.ReqDtoType) ? BodyKind.Batch : BodyKind.Message;
+                    endpoint.PreProcessor<BodyGate>(Order.Before);
+                    endpoint.RequestBinder(typeof(JsonBodyBinder<>));
+                    // SPEC §3.1: bodies are JSON whatever their Content-Type. Accepting */* keeps routing and
+                    // FastEndpoints from answering 415 (even with no Content-Type); application/json stays for the docs.
+                    var type = endpoint.ReqDtoType;
+                    endpoint.Description(b => b.ClearDefaultAccepts().Accepts(type, "application/json", "*/*"));
+                }
+
+                // Runs once the endpoint's own metadata is in place, so the rule sees its RouteAccess and WritesState.
+                endpoint.Options(b => b.Finally(built => built.Metadata.Add(GateRule.For(built, body))));
             };
         });
         return app;
     }
 
-    private static void AddSpartan(IServiceCollection services, SpartanConfig config, NodeStorage storage,
+    private static void AddSpartan(IServiceCollection services, SpartanConfig config, ApiLimits limits, NodeStorage storage,
         ReplicationLinks links)
     {
         services.AddSingleton(config);
@@ -80,7 +87,7 @@ public static class SpartanServer
         services.AddSingleton(NodeInfo.For(config));
         services.AddSingleton(new AccessKeys(config.AccessKeys));
         services.AddSingleton(new DeclaredQueues(config.Queues));
-        services.AddSingleton(new ApiLimits(config.BodySize));
+        services.AddSingleton(limits);
         services.AddSingleton(new GcInterval(TimeSpan.FromSeconds(config.GcTimerSeconds)));
         services.AddSingleton(storage);
         services.AddSingleton(storage.State);

@@ -54,6 +54,13 @@ public sealed class AccessKeys
         return found;
     }
 
+    /// <summary>Which queues the header's key covers, for a route the gate has already granted to any valid key.</summary>
+    public Func<string, bool> Coverage(string? header)
+    {
+        CheckAny(header, out var covers);
+        return covers;
+    }
+
     /// <summary>Checks a header that must carry a wildcard key (<c>/_/metrics</c>).</summary>
     public AccessResult CheckWildcard(string? header)
     {

@@ -22,7 +22,7 @@ namespace Spartan.Api.Http;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false,
-    MaxDepth = 8)]
+    MaxDepth = ApiJson.MaxDepth)]
 [JsonSerializable(typeof(Problem))]
 [JsonSerializable(typeof(MessageJson))]
 [JsonSerializable(typeof(PushBody))]
@@ -46,6 +46,9 @@ public sealed partial class ApiJson : JsonSerializerContext;
 /// <summary>The context the API writes with.</summary>
 public sealed partial class ApiJson
 {
+    /// <summary>How deep a request's JSON may nest (SPEC §9); deeper is malformed.</summary>
+    public const int MaxDepth = 8;
+
     /// <summary>The settings above, but without HTML-safe escaping: answers are application/json, never embedded
     /// in a page, so <c>+00:00</c> and quotes stay readable.</summary>
     public static ApiJson Web { get; } = new(new JsonSerializerOptions
@@ -53,7 +56,7 @@ public sealed partial class ApiJson
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         AllowDuplicateProperties = false,
-        MaxDepth = 8,
+        MaxDepth = ApiJson.MaxDepth,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 }

@@ -10,14 +10,22 @@ public interface IValidatedBody
     string? Validate();
 }
 
-/// <summary>What the binder found while reading a request body, for the gate to answer in order.</summary>
+/// <summary>What the binder found wrong while reading a request body, for <see cref="BodyGate"/> to answer; absent
+/// (no allocation) when the body parsed.</summary>
 public sealed class RequestBodyState
 {
-    public bool TooLarge { get; set; }
+    public bool TooLarge { get; init; }
 
     /// <summary>Why the body could not be read as the expected JSON, naming the field where possible.</summary>
-    public string? Malformed { get; set; }
+    public string? Malformed { get; init; }
 }
 
 /// <summary>A batch body: its byte limit is 100 times a single message's (SPEC §3.4).</summary>
 public interface IBatchBody;
+
+/// <summary>A body whose root object is one message (push): its size can be measured in raw JSON that did not
+/// deserialise (<see cref="MessageSizes"/>).</summary>
+public interface IMessageBody;
+
+/// <summary>A body whose <c>messages</c> array holds messages (batch push), measured like <see cref="IMessageBody"/>.</summary>
+public interface IMessageBatchBody;

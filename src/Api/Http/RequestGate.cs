@@ -1,61 +1,102 @@
-using System.Collections.Frozen;
-using FastEndpoints;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Spartan.Api.Hosting;
 
 namespace Spartan.Api.Http;
 
-/// <summary>The one pre-processor of every queue route: answers the first failing check in SPEC §3.4's order —
-/// auth (400/401) → queue exists (404) → write on a replica (503) → too large (413) → valid (400) — before any handler runs.</summary>
-/// <remarks>FastEndpoints binds before pre-processors run, so <see cref="JsonBodyBinder{T}"/> only records what
-/// it found and this gate decides; an unauthorised caller learns nothing about queue names or bodies.</remarks>
-public sealed class RequestGate(AccessKeys keys, DeclaredQueues queues, ApiLimits limits, Hosting.NodeInfo node) : IGlobalPreProcessor
+/// <summary>The one gate of every route (SPEC §3.4, §9). It runs after routing has chosen the endpoint and before the
+/// endpoint reads anything, and answers the first failing check from the request line and headers alone — auth
+/// (400/401) → queue exists (404) → write on a replica (503) → <c>Content-Length</c> over the route's byte limit
+/// (413) — so a refused request costs no more memory than its headers.</summary>
+/// <remarks>What needs the body (decoded size, syntax, validity) is answered by <see cref="BodyGate"/> once
+/// <see cref="JsonBodyBinder{T}"/> has read it, which keeps SPEC's order: those checks all come after these.</remarks>
+public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQueues queues, ApiLimits limits, NodeInfo node)
 {
     public const string QueueRouteValue = "queue";
 
-    public Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
+    private readonly bool _replica = node.Role == NodeInfo.ReplicaRole;
+
+    public Task InvokeAsync(HttpContext context)
     {
-        var http = context.HttpContext;
-        if (http.ResponseStarted()) return Task.CompletedTask;
-        if (!http.Request.RouteValues.TryGetValue(QueueRouteValue, out var value) || value is not string queue)
-            return Task.CompletedTask; // server routes (/_/…) check their own access
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<GateRule>() is not { } rule) return Unruled(context, endpoint);
 
-        if (keys.Check(http.Request.Headers.Authorization, queue) is var access && access != AccessResult.Granted)
-            return Refuse(http, access);
+        var request = context.Request;
+        var queue = rule.Access == Access.QueueKey ? request.RouteValues[QueueRouteValue] as string ?? "" : null;
+        var access = rule.Access switch
+        {
+            Access.Open => AccessResult.Granted,
+            Access.QueueKey => keys.Check(request.Headers.Authorization, queue!),
+            Access.AnyKey => keys.CheckAny(request.Headers.Authorization, out _),
+            _ => keys.CheckWildcard(request.Headers.Authorization),
+        };
+        if (access != AccessResult.Granted) return Refuse(context, access);
 
-        if (!queues.Names.Contains(queue))
-            return Problems.WriteAsync(http, StatusCodes.Status404NotFound, Problems.QueueNotFound);
+        if (queue is not null && !queues.Names.Contains(queue))
+            return RefuseAsync(context, StatusCodes.Status404NotFound, Problems.QueueNotFound);
 
-        if (node.Role == Hosting.NodeInfo.ReplicaRole && http.GetEndpoint()?.Metadata.GetMetadata<WritesState>() is not null)
-            return Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.ReadOnlyReplica,
+        if (_replica && rule.Writes)
+            return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.ReadOnlyReplica,
                 "This node is a replica; send writes to its primary.");
 
-        var body = http.Features.Get<RequestBodyState>();
-        var validated = context.Request as IValidatedBody;
-        if (body?.TooLarge == true || (body?.Malformed is null && validated?.ExceedsBodySize(limits.BodySize) == true))
-            return Problems.WriteAsync(http, StatusCodes.Status413PayloadTooLarge, Problems.MessageTooLarge,
-                $"A message body plus its attributes may hold at most {limits.BodySize} bytes.");
+        var limit = rule.Body == BodyKind.Batch ? limits.BatchRequestLimit : limits.RequestLimit;
+        if (rule.Body != BodyKind.None && request.ContentLength > limit)
+            return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, Problems.MessageTooLarge,
+                $"A request to this route may hold at most {limit} bytes.");
 
-        if (body?.Malformed is { } malformed)
-            return Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.InvalidRequest, malformed);
-        if (validated?.Validate() is { } invalid)
-            return Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.InvalidRequest, invalid);
-        return Task.CompletedTask;
+        Bound(context, limit);
+        return next(context);
     }
 
     /// <summary>Answers a failed access check with the status and title of SPEC §3.4.</summary>
-    public static Task Refuse(HttpContext http, AccessResult access) => access switch
+    private static Task Refuse(HttpContext http, AccessResult access) => access switch
     {
-        AccessResult.NoHeader => Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.NoAuthorizationHeader),
-        AccessResult.IncorrectHeader => Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.IncorrectKeyHeader,
+        AccessResult.NoHeader => RefuseAsync(http, StatusCodes.Status400BadRequest, Problems.NoAuthorizationHeader),
+        AccessResult.IncorrectHeader => RefuseAsync(http, StatusCodes.Status400BadRequest, Problems.IncorrectKeyHeader,
             "Expected 'Authorization: Bearer <key>'."),
-        _ => Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
+        _ => RefuseAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
     };
-}
 
-/// <summary>The queue names declared in the configuration; only these exist for clients.</summary>
-public sealed class DeclaredQueues(IReadOnlyList<string> names)
-{
-    public FrozenSet<string> Names { get; } = names.ToFrozenSet(StringComparer.Ordinal);
+    /// <summary>True when the request may carry a body: a length or a chunked transfer in HTTP/1.x, a stream not ended
+    /// with its headers in HTTP/2.</summary>
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
 
-    /// <summary>The names in declaration order.</summary>
-    public IReadOnlyList<string> InOrder { get; } = names;
+    /// <summary>Answers before the body is read, and makes sure it never is.</summary>
+    private static Task RefuseAsync(HttpContext context, int status, string title, string? detail = null)
+    {
+        LeaveUnread(context);
+        return Problems.WriteAsync(context, status, title, detail);
+    }
+
+    /// <summary>An endpoint without a rule: no route matched (404, or the OpenAPI and docs middleware), routing's own
+    /// 405/415 answers (no metadata at all), or an endpoint a library mapped that is not part of the API. None of
+    /// them reads a body.</summary>
+    private Task Unruled(HttpContext context, Endpoint? endpoint)
+    {
+        if (endpoint is { Metadata.Count: > 0 })
+            return RefuseAsync(context, StatusCodes.Status404NotFound, ReasonPhrases.GetReasonPhrase(StatusCodes.Status404NotFound));
+
+        LeaveUnread(context);
+        return next(context);
+    }
+
+    /// <summary>For a request whose body nobody will read. Once the answer is out, Kestrel drains an unread body even
+    /// from a connection it is closing (up to the request's limit, for up to 5 s), so a refused 25 MiB upload would
+    /// still be received in full. A limit of 0 makes Kestrel close the connection instead, and the answer says so.</summary>
+    private static void LeaveUnread(HttpContext context)
+    {
+        if (!HasBody(context)) return;
+        Bound(context, 0);
+        context.CloseAfterResponse();
+    }
+
+    /// <summary>Kestrel's own limit for this request, so that even draining an unread body stops at the route's limit.
+    /// Only possible before anything has read the body.</summary>
+    private static void Bound(HttpContext context, long limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
+    }
 }

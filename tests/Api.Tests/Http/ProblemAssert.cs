@@ -1,4 +1,5 @@
 using System.Net;
+using Spartan.Tests.Shared;
 
 namespace Spartan.Api.Tests.Http;
 
@@ -15,5 +16,15 @@ internal static class ProblemAssert
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         if (detailContains is not null) Assert.Contains(detailContains, problem.GetProperty("detail").GetString());
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The same for an answer read off a raw socket.</summary>
+    public static void Is(RawResponse response, int status, string title, string? detailContains = null)
+    {
+        Assert.True(status == response.Status, $"expected {status} {title}, got {response}");
+        Assert.Equal("application/problem+json", response.MediaType);
+        Assert.Equal(title, response.Title);
+        if (detailContains is not null) Assert.Contains(detailContains, response.Detail);
+        Assert.DoesNotContain("   at ", response.Text, StringComparison.Ordinal);
     }
 }

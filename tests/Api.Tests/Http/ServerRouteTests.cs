@@ -87,6 +87,13 @@ public sealed class ServerRouteTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_endpoint_a_library_maps_outside_the_api_is_not_served()
+    {
+        // FastEndpoints maps GET /_test_url_cache_, which lists the endpoint types; it declares no access, so it is 404.
+        await ProblemAssert.IsAsync(await _node.SendAsync(HttpMethod.Get, "/_test_url_cache_", key: "Bearer root"), HttpStatusCode.NotFound, "Not Found");
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_every_route_and_needs_no_key()
     {
         var response = await _node.SendAsync(HttpMethod.Get, "/_/openapi.json");

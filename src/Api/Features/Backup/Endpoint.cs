@@ -6,11 +6,12 @@ namespace Spartan.Api.Features.Backup;
 
 /// <summary><c>POST /_/backup</c>: a consistent copy of the store in a new folder (SPEC §6); a <c>*</c> key when keys
 /// are configured; 409 <c>No persistence</c> in memory mode.</summary>
-public sealed class BackupEndpoint(Backups backups, AccessKeys keys) : EndpointWithoutRequest<BackupResponse>
+public sealed class BackupEndpoint(Backups backups) : EndpointWithoutRequest<BackupResponse>
 {
     public override void Configure()
     {
         Post("/_/backup");
+        Options(b => b.WithMetadata(RouteAccess.WildcardKey));
         Summary(s =>
         {
             s.Summary = "Back up the store (needs a wildcard key when keys are configured)";
@@ -26,13 +27,6 @@ public sealed class BackupEndpoint(Backups backups, AccessKeys keys) : EndpointW
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var access = keys.CheckWildcard(HttpContext.Request.Headers.Authorization);
-        if (access != AccessResult.Granted)
-        {
-            await RequestGate.Refuse(HttpContext, access);
-            return;
-        }
-
         if (!backups.Available)
         {
             await Problems.WriteAsync(HttpContext, StatusCodes.Status409Conflict, Problems.NoPersistence,

@@ -5,7 +5,7 @@ using Spartan.Domain;
 namespace Spartan.Api.Features.BatchPush;
 
 /// <summary><c>{"messages": [push request, …]}</c>, 1 to 100 messages, validated as a whole.</summary>
-public sealed class BatchPushBody : IValidatedBody, IBatchBody
+public sealed class BatchPushBody : IValidatedBody, IBatchBody, IMessageBatchBody
 {
     public List<PushBody>? Messages { get; set; }
 

@@ -10,6 +10,7 @@ public sealed class HealthEndpoint(NodeInfo node) : EndpointWithoutRequest<Healt
     public override void Configure()
     {
         Get("/_/health");
+        Options(b => b.WithMetadata(RouteAccess.Open));
         Summary(s =>
         {
             s.Summary = "Liveness, role and version";

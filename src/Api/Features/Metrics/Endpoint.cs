@@ -5,11 +5,12 @@ using Spartan.Api.Http;
 namespace Spartan.Api.Features.Metrics;
 
 /// <summary><c>GET /_/metrics</c>: Prometheus text format; needs a <c>*</c> key when keys are configured (SPEC §9).</summary>
-public sealed class MetricsEndpoint(NodeMetrics metrics, AccessKeys keys) : EndpointWithoutRequest
+public sealed class MetricsEndpoint(NodeMetrics metrics) : EndpointWithoutRequest
 {
     public override void Configure()
     {
         Get("/_/metrics");
+        Options(b => b.WithMetadata(RouteAccess.WildcardKey));
         Summary(s =>
         {
             s.Summary = "Prometheus metrics (needs a wildcard key when keys are configured)";
@@ -22,13 +23,6 @@ public sealed class MetricsEndpoint(NodeMetrics metrics, AccessKeys keys) : Endp
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var access = keys.CheckWildcard(HttpContext.Request.Headers.Authorization);
-        if (access != AccessResult.Granted)
-        {
-            await RequestGate.Refuse(HttpContext, access);
-            return;
-        }
-
         HttpContext.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await metrics.Registry.CollectAndExportAsTextAsync(HttpContext.Response.Body, ct);
         HttpContext.MarkResponseStart();

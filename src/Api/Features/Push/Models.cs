@@ -5,7 +5,7 @@ using Spartan.Domain;
 namespace Spartan.Api.Features.Push;
 
 /// <summary>The push request of SPEC §3.1; an optional field sent as null counts as absent.</summary>
-public sealed class PushBody : IValidatedBody
+public sealed class PushBody : IValidatedBody, IMessageBody
 {
     public const int MaxAttributes = 16;
     public const int MaxOffset = 86399;

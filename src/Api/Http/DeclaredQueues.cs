@@ -1,0 +1,12 @@
+using System.Collections.Frozen;
+
+namespace Spartan.Api.Http;
+
+/// <summary>The queue names declared in the configuration; only these exist for clients.</summary>
+public sealed class DeclaredQueues(IReadOnlyList<string> names)
+{
+    public FrozenSet<string> Names { get; } = names.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The names in declaration order.</summary>
+    public IReadOnlyList<string> InOrder { get; } = names;
+}
