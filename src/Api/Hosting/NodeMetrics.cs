@@ -18,7 +18,7 @@ public sealed class NodeMetrics : ICommitObserver
     private readonly Gauge _parked;
     private readonly Counter _pushed, _reserved, _deleted, _requeued, _expired, _deadLettered;
 
-    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links, NodeStorage storage)
+    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links, NodeStorage storage, TimeProvider time)
     {
         Registry = Metrics.NewCustomRegistry();
         // process_* and dotnet_*: CPU, memory, threads, GC collections, as every .NET service exports them.
@@ -48,6 +48,12 @@ public sealed class NodeMetrics : ICommitObserver
         var lagEvents = factory.CreateGauge("spartan_replication_lag_events", "Committed events a replica has not acknowledged yet.", "replica");
         var lagSeconds = factory.CreateGauge("spartan_replication_lag_seconds", "Age of the oldest event a replica has not acknowledged.", "replica");
         var connected = factory.CreateGauge("spartan_replication_connected", "1 while the link to a replica is up.", "replica");
+        var following = links.Replica is null ? null : factory.CreateGauge("spartan_replica_primary_connected",
+            "Replica: 1 while its primary's stream is being applied.");
+        var applied = links.Replica is null ? null : factory.CreateGauge("spartan_replica_applied_sequence",
+            "Replica: the last sequence applied and stored.");
+        var behind = links.Replica is null ? null : factory.CreateGauge("spartan_replica_lag_seconds",
+            "Replica: how far behind its primary it is (while disconnected: since it last heard from it).");
 
         foreach (var name in queues.InOrder) For(name);
         Registry.AddBeforeCollectCallback(async cancel =>
@@ -64,11 +70,19 @@ public sealed class NodeMetrics : ICommitObserver
             }
 
             _parked.Set(broker.ParkedConsumers);
+            var now = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow());
             foreach (var replica in links.Replicas)
             {
-                lagEvents.WithLabels(replica.Destination).Set(Math.Max(0, broker.CommittedSequence - replica.Acked));
-                lagSeconds.WithLabels(replica.Destination).Set(replica.LagSeconds);
+                lagEvents.WithLabels(replica.Destination).Set(replica.LagEvents);
+                lagSeconds.WithLabels(replica.Destination).Set(replica.LagSeconds(now));
                 connected.WithLabels(replica.Destination).Set(replica.Connected ? 1 : 0);
+            }
+
+            if (links.Replica?.Status.Read(now) is { } view)
+            {
+                following!.Set(view.Connected ? 1 : 0);
+                applied!.Set(view.Applied);
+                behind!.Set(view.LagSeconds);
             }
         });
     }

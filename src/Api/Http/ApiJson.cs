@@ -31,6 +31,7 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(DeleteResponse))]
 [JsonSerializable(typeof(SizeResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(PrimaryLinkJson))]
 [JsonSerializable(typeof(BatchPushBody))]
 [JsonSerializable(typeof(BatchPushResponse))]
 [JsonSerializable(typeof(BatchPopResponse))]

@@ -27,6 +27,7 @@ public static class Problems
     public const string ReadOnlyReplica = "Read-only replica";
     public const string StorageUnavailable = "Storage unavailable";
     public const string NoPersistence = "No persistence";
+    public const string NotReady = "Not ready";
 
     public static async Task WriteAsync(HttpContext context, int status, string title, string? detail = null)
     {

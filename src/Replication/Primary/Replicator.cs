@@ -47,7 +47,8 @@ public sealed partial class Replicator
         _store = store;
         _time = time;
         _logger = logger;
-        Progress = new ReplicaProgress(destination);
+        var stored = store is not null && store.ReadReplicaPositions().TryGetValue(destination, out var position) ? position : 0;
+        Progress = new ReplicaProgress(destination, stored, () => _broker.CommittedSequence, FirstAfter);
         _reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -146,6 +147,7 @@ public sealed partial class Replicator
     {
         var batch = new List<SequencedEvent>(EventsPerRead);
         var wire = new List<WireEvent>(EventsPerRead);
+        var sent = true; // the first time it has nothing to send, say so: the replica then knows it is caught up
         while (!ct.IsCancellationRequested)
         {
             batch.Clear();
@@ -169,16 +171,49 @@ public sealed partial class Replicator
                 foreach (var (sequence, e) in batch) wire.Add(new WireEvent(sequence, EventCodec.Encode(e)));
                 await connection.SendAsync(FrameType.Events, o => WireCodec.WriteEvents(wire, o), ct);
                 next = batch[^1].Sequence + 1;
+                sent = true;
+                continue;
+            }
+
+            if (sent)
+            {
+                // Caught up: a heartbeat tells the replica it holds everything committed so far (its health and lag).
+                await connection.SendAsync(FrameType.Heartbeat, o => WireCodec.WriteNumbers(o, _broker.CommittedSequence), ct);
+                sent = false;
                 continue;
             }
 
             var signal = _retained.WaitAfterAsync(next - 1);
-            var beat = Task.Delay(_settings.Heartbeat, _time, ct);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var beat = Task.Delay(_settings.Heartbeat, _time, idle.Token);
             if (await Task.WhenAny(signal, beat) == beat)
             {
                 await beat;
                 await connection.SendAsync(FrameType.Heartbeat, o => WireCodec.WriteNumbers(o, _broker.CommittedSequence), ct);
             }
+            else
+            {
+                // A commit won: cancel the heartbeat's timer now rather than leave it to fire long after (thousands of
+                // waits a second would otherwise keep thousands of live timers).
+                await idle.CancelAsync();
+            }
+        }
+    }
+
+    /// <summary>The instant of the first event after <paramref name="sequence"/>: from the ring, else from the log (log
+    /// mode), else the ring's oldest (the one sought is older still).</summary>
+    private Instant? FirstAfter(long sequence)
+    {
+        var retained = _retained.InstantAfter(sequence);
+        if (_store is null || sequence + 1 >= _retained.First) return retained;
+        try
+        {
+            var read = _store.EventLog.Read(sequence + 1, 1);
+            return read.Count > 0 ? read[0].Event.At : retained;
+        }
+        catch (Exception error) when (error is StoreException or ObjectDisposedException)
+        {
+            return retained; // a metrics scrape during a stop or a damaged read: the ring's answer is a fair bound
         }
     }
 
@@ -214,15 +249,13 @@ public sealed partial class Replicator
         {
             var frame = await connection.ExpectAsync(ct, FrameType.Ack);
             var (acked, _) = WireCodec.ReadNumbers(frame.Payload);
-            var behind = _retained.InstantAfter(acked) is { } oldest
-                ? (Instant.FromDateTimeOffset(_time.GetUtcNow()) - oldest).TotalSeconds
-                : 0;
-            Progress.Acknowledge(acked, Math.Max(0, behind));
+            Progress.Acknowledge(acked);
             _store?.WriteReplicaPosition(_destination, acked);
-            if (_time.GetElapsedTime(lastLogged) >= TimeSpan.FromSeconds(10))
+            if (_time.GetElapsedTime(lastLogged) >= TimeSpan.FromSeconds(10) && _logger.IsEnabled(LogLevel.Information))
             {
                 lastLogged = _time.GetTimestamp();
-                LogLag(_logger, _destination, acked, _broker.CommittedSequence - acked, Progress.LagSeconds);
+                var seconds = Progress.LagSeconds(Instant.FromDateTimeOffset(_time.GetUtcNow()));
+                LogLag(_logger, _destination, acked, Progress.LagEvents, seconds);
             }
         }
     }

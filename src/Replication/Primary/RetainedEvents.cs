@@ -23,6 +23,12 @@ public sealed class RetainedEvents(int capacity = 1 << 16) : ICommitObserver
         get { lock (_lock) return _last; }
     }
 
+    /// <summary>The sequence of the oldest retained event (the newest + 1 when none is).</summary>
+    public long First
+    {
+        get { lock (_lock) return _first; }
+    }
+
     /// <summary>Starts numbering after what the node recovered (nothing before it is retained).</summary>
     public void StartAfter(long sequence)
     {
@@ -65,11 +71,17 @@ public sealed class RetainedEvents(int capacity = 1 << 16) : ICommitObserver
         }
     }
 
-    /// <summary>The instant of the oldest retained event after <paramref name="sequence"/>, if retained.</summary>
+    /// <summary>The instant of the event after <paramref name="sequence"/> if retained; when it is older than the ring,
+    /// the instant of the oldest retained event (the one sought is at least that old); null when nothing after it is
+    /// retained.</summary>
     public Instant? InstantAfter(long sequence)
     {
         lock (_lock)
-            return sequence + 1 >= _first && sequence + 1 <= _last ? _ring[(sequence + 1) % _ring.Length].Event.At : null;
+        {
+            if (sequence + 1 > _last || _last < _first) return null;
+            var at = Math.Max(sequence + 1, _first);
+            return _ring[at % _ring.Length].Event.At;
+        }
     }
 
     /// <summary>Completes when something after <paramref name="sequence"/> is committed.</summary>

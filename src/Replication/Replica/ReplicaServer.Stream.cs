@@ -25,12 +25,15 @@ public sealed partial class ReplicaServer
                     var result = await _broker.ApplyReplicatedAsync(events);
                     if (result.Problem is { } problem) throw new ProtocolException(problem);
                     applied = result.Applied;
+                    Status.Heard(lastAppliedAt: events.Count > 0 ? events[^1].Event.At : null);
                     break;
                 case FrameType.SnapshotBegin:
                     applied = await InstallSnapshotAsync(connection, frame, ct);
+                    Status.Heard();
                     break;
                 case FrameType.Heartbeat:
                     applied = _broker.CommittedSequence;
+                    Status.Heard(primaryCommitted: WireCodec.ReadNumbers(frame.Payload).First);
                     break;
                 default:
                     throw new ProtocolException($"Unexpected frame type {frame.Type} in the stream.");

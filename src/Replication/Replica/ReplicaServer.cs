@@ -30,6 +30,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private ReplicaStatus? _status;
     private readonly SemaphoreSlim _streaming = new(1, 1);
     private CancellationTokenSource? _current;
     private Broker _broker = null!;
@@ -45,6 +46,11 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     }
 
     public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
+
+    /// <summary>How this replica follows its primary, for health and metrics.</summary>
+    public ReplicaStatus Status => _status ??= new ReplicaStatus(_time,
+        // Before the stream is served the loop is not given yet; what the store holds is what it will start from.
+        () => Volatile.Read(ref _broker) is Broker broker ? broker.CommittedSequence : store?.EventLog.LastSequence ?? 0);
 
     /// <summary>Accepted connections not authenticated yet; each already has its handshake window running.</summary>
     internal int Unauthenticated => Volatile.Read(ref _unauthenticated);
@@ -112,6 +118,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             await _streaming.WaitAsync(mine.Token);
             holding = true;
             LogConnected(logger, remote, _broker.CommittedSequence);
+            Status.Connected();
             await ApplyStreamAsync(connection, mine.Token);
         }
         catch (OperationCanceledException) when (mine.IsCancellationRequested)
@@ -135,7 +142,11 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             if (connection is not null) await connection.DisposeAsync();
             else socket.Dispose();
             Interlocked.CompareExchange(ref _current, null, mine);
-            if (holding) _streaming.Release();
+            if (holding)
+            {
+                Status.Disconnected();
+                _streaming.Release();
+            }
         }
     }
 
