@@ -10,6 +10,7 @@ public sealed class CliTests
 {
     private const int SigInt = 2;
     private const int SigTerm = 15;
+    private const int SigQuit = 3;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -51,6 +52,27 @@ public sealed class CliTests
         await server.ListeningAsync();
         server.Signal(SigInt);
         Assert.Equal(0, await server.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task Sigquit_stops_gracefully_like_sigterm_writing_the_final_snapshot()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("Spartan.toml"), "queues = [\"q\"]\n[persistence]\nmode = \"snapshot\"\npath = \"./db\"\n");
+        await using (var server = SpartanProcess.Start(folder.Path, "start", "--host", "127.0.0.1:0"))
+        {
+            using var http = new HttpClient { BaseAddress = await server.ListeningAsync() };
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/q", new StringContent("""{"body":"kept"}"""), Ct)).StatusCode);
+            server.Signal(SigQuit);
+            Assert.Equal(0, await server.WaitForExitAsync());
+        }
+
+        var (code, dump) = await SpartanProcess.RunAsync(folder.Path, "dump", "--json", "--queue", "q");
+        await using (dump)
+        {
+            Assert.Equal(0, code);
+            Assert.Contains("\"body\":\"kept\"", dump.Stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
