@@ -106,11 +106,24 @@ public sealed class PeerConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connection. Completing the output flushes what is buffered, which fails on a dead link; the
+    /// stream is closed whatever happens, and such a failure is not thrown: there is nobody left to tell.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _input.CompleteAsync();
-        await _output.CompleteAsync();
-        await _stream.DisposeAsync();
+        try
+        {
+            await _input.CompleteAsync();
+            await _output.CompleteAsync();
+        }
+        catch (Exception error) when (error is IOException or System.Net.Sockets.SocketException or ObjectDisposedException
+                                          or System.Security.Authentication.AuthenticationException or InvalidOperationException)
+        {
+            // The peer is gone.
+        }
+        finally
+        {
+            await _stream.DisposeAsync();
+        }
     }
 
     private void WritePayload(FrameType type)

@@ -1,5 +1,6 @@
 using RocksDbSharp;
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Storage;

@@ -1,4 +1,5 @@
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Storage;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +12,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
+using Spartan.Engine;
 
 namespace Spartan.Api.Tests;
 
@@ -35,7 +36,7 @@ internal sealed class TestNode : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => _app.Services;
-    public Spartan.Storage.Broker Broker => _app.Services.GetRequiredService<Spartan.Storage.Broker>();
+    public Spartan.Engine.Broker Broker => _app.Services.GetRequiredService<Spartan.Engine.Broker>();
 
     /// <summary>Waits (bounded) until the broker has parked <paramref name="count"/> consumers.</summary>
     public async Task WaitParkedAsync(int count)
@@ -81,8 +82,11 @@ internal sealed class TestNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        var storage = _app.Services.GetService<NodeStorage>();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        // As the CLI does: the store outlives the server, whose commit loop writes to it.
+        storage?.Dispose();
     }
 
     public void Advance(double seconds) => Clock.Advance(TimeSpan.FromSeconds(seconds));

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
 
 namespace Spartan.EndToEnd.Tests;

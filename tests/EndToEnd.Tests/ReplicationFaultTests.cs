@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using NodaTime;
 using Spartan.Domain.Events;
 using Spartan.Replication;

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using static Spartan.EndToEnd.Tests.ReplicationHelpers;
 
 namespace Spartan.EndToEnd.Tests;

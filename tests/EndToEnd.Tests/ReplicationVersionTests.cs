@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Spartan.Replication;
 using Spartan.Replication.Protocol;
 using static Spartan.EndToEnd.Tests.ReplicationHelpers;

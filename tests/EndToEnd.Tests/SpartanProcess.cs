@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 
 namespace Spartan.EndToEnd.Tests;
 

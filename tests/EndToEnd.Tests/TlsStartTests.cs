@@ -1,6 +1,6 @@
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Security;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Spartan.Tests.Shared;

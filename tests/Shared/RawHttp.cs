@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 
 namespace Spartan.Tests.Shared;
 

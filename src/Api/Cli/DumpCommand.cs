@@ -1,13 +1,14 @@
 using System.CommandLine;
 using NodaTime;
+using RocksDbException = RocksDbSharp.RocksDbException;
 using Spartan.Api.Configuration;
-using Spartan.Api.Http;
 using Spartan.Api.Hosting;
+using Spartan.Api.Http;
 using Spartan.Domain;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 using Spartan.Storage;
 using Spartan.Storage.Rocks;
-using RocksDbException = RocksDbSharp.RocksDbException;
 
 namespace Spartan.Api.Cli;
 

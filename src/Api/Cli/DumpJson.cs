@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using NodaTime;
 
 namespace Spartan.Api.Cli;

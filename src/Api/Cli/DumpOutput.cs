@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
+using System.Text;
 using NodaTime;
 
 namespace Spartan.Api.Cli;

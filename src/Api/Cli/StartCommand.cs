@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
+using Spartan.Engine;
 using Spartan.Replication.Tls;
-using Spartan.Storage;
 
 namespace Spartan.Api.Cli;
 
@@ -73,25 +73,11 @@ public static partial class StartCommand
             return SpartanCli.Failure;
         }
 
-        using var replicaServer = replica ? NewReplicaServer(config, storage, loggers, replicationTls) : null;
-        if (replicaServer is not null)
-        {
-            try
-            {
-                replicaServer.Bind();
-            }
-            catch (SocketException failure) when (failure.SocketErrorCode == SocketError.AddressAlreadyInUse)
-            {
-                LogAddressInUse(logger, config.Replication!.Replica!.Host);
-                return SpartanCli.Failure;
-            }
-        }
-
         WebApplication built;
         try
         {
             built = SpartanServer.Build(config, storage, address, level,
-                links: new ReplicationLinks { Replica = replicaServer, Tls = replicationTls });
+                links: new ReplicationLinks { Tls = replicationTls });
         }
         catch (TlsFileException unusable)
         {
@@ -106,7 +92,11 @@ public static partial class StartCommand
         }
         catch (Exception failure) when (IsAddressInUse(failure))
         {
-            LogAddressInUse(logger, address.ToString());
+            // The replication port is bound by the node's replication part, before Kestrel binds the HTTP address.
+            var taken = failure is SocketException && config.Replication?.Replica?.Host is { } replicationHost
+                ? replicationHost
+                : address.ToString();
+            LogAddressInUse(logger, taken);
             return SpartanCli.Failure;
         }
         catch (Exception failure) when (failure is IOException or InvalidOperationException or UnauthorizedAccessException)
@@ -162,19 +152,6 @@ public static partial class StartCommand
             return "replication.mode is not \"replica\": `spartan replica` needs a [replication] section with " +
                    "mode = \"replica\" and a [replication.replica] host; use `spartan start` for this node.";
         return null;
-    }
-
-    private static Replication.Replica.ReplicaServer NewReplicaServer(SpartanConfig config, NodeStorage storage, ILoggerFactory loggers,
-        Replication.Tls.ReplicationTls? tls)
-    {
-        var replication = config.Replication!;
-        var host = replication.Replica!.Host;
-        var listen = HostAddress.TryParse(host, out var address)
-            ? address.EndPoint
-            : new System.Net.IPEndPoint(System.Net.Dns.GetHostAddresses(host[..host.LastIndexOf(':')])[0],
-                int.Parse(host[(host.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        return new Replication.Replica.ReplicaServer(listen, ReplicationHost.Settings(config, replication), storage.Store,
-            loggers.CreateLogger<Replication.Replica.ReplicaServer>(), tls, TimeProvider.System);
     }
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "Cannot start: {Reason}")]

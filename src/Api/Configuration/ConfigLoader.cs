@@ -291,16 +291,18 @@ public static class ConfigLoader
     {
         table.RejectUnknownKeys("host", "try_timer");
         string host = table.RequiredString("host", "a \"host:port\" string");
-        CheckHostPort(table, table.KeyPath("host"), host);
+        // Port 0 lets the system pick a free port, which the replica logs (tests and scripts read it back).
+        CheckHostPort(table, table.KeyPath("host"), host, anyPort: true);
         int tryTimer = table.PositiveInt("try_timer", ConfigRules.DefaultReplicaTryTimer, ConfigRules.MaxTimerSeconds);
         return new ReplicaConfig(host, tryTimer);
     }
 
-    private static void CheckHostPort(ConfigTable table, string keyPath, string value)
+    private static void CheckHostPort(ConfigTable table, string keyPath, string value, bool anyPort = false)
     {
-        if (!ConfigRules.IsValidHostPort(value))
+        if (!ConfigRules.IsValidHostPort(value, anyPort))
         {
-            throw table.Error(keyPath, $"expected \"host:port\" with a port from 1 to 65535, got {ConfigRules.Describe(value)}");
+            var range = anyPort ? "0 (any free port) to 65535" : "1 to 65535";
+            throw table.Error(keyPath, $"expected \"host:port\" with a port from {range}, got {ConfigRules.Describe(value)}");
         }
     }
 }

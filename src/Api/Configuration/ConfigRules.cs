@@ -1,8 +1,8 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.RegularExpressions;
+using System.Text;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -52,7 +52,9 @@ internal static partial class ConfigRules
     /// Whether <paramref name="value"/> is <c>host:port</c>: a host name or IPv4 address, or an
     /// IPv6 address in brackets, then a port from 1 to 65535 written in decimal.
     /// </summary>
-    public static bool IsValidHostPort(string value)
+    /// <param name="value">The text to check.</param>
+    /// <param name="anyPort">Also accept port 0: a listening address whose port the system picks (and the log names).</param>
+    public static bool IsValidHostPort(string value, bool anyPort = false)
     {
         int colon = value.LastIndexOf(':');
         if (colon <= 0 || colon == value.Length - 1)
@@ -64,7 +66,7 @@ internal static partial class ConfigRules
         string port = value[(colon + 1)..];
         if (port.Length > 5 || !port.All(char.IsAsciiDigit)
             || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int portNumber)
-            || portNumber is < 1 or > 65535)
+            || portNumber > 65535 || (portNumber == 0 && !anyPort))
         {
             return false;
         }

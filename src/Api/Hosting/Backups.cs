@@ -1,6 +1,6 @@
 using System.Globalization;
 using Spartan.Api.Configuration;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 

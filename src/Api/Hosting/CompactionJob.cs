@@ -1,4 +1,5 @@
 using Spartan.Api.Configuration;
+using Spartan.Engine;
 using Spartan.Storage;
 
 namespace Spartan.Api.Hosting;
@@ -7,11 +8,13 @@ namespace Spartan.Api.Hosting;
 /// the folded events (keeping those a replica still needs), once, right after startup.</summary>
 /// <remarks>It runs after the server is listening, so a restart is not delayed by writing the snapshot: the commit loop
 /// pauses only to copy the state (<see cref="Broker.CaptureAsync"/>); events appended meanwhile follow the image's
-/// sequence and are kept. Registered after <see cref="BrokerService"/>, so a graceful stop waits for it while the
-/// broker still runs. A failure is logged; the log stays whole and the next start folds it.</remarks>
-public sealed partial class CompactionJob(NodeStorage storage, Broker broker, TimeProvider time, ILogger<CompactionJob> logger)
-    : IHostedService
+/// sequence and are kept. It starts after the commit loop and stops before it, so a graceful stop waits for it while the
+/// loop still runs. A failure is logged; the log stays whole and the next start folds it.</remarks>
+public sealed partial class CompactionJob(NodeStorage storage, Broker broker, TimeProvider time, BackgroundFailures failures,
+    ILogger<CompactionJob> logger) : INodePart
 {
+    public string Name => "compaction";
+
     private Task _running = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -26,10 +29,9 @@ public sealed partial class CompactionJob(NodeStorage storage, Broker broker, Ti
                         progress => LogProgress(logger, progress.Step, progress.Done, progress.Total));
                     LogCompacted(logger, compacted.EventsRemoved, compacted.SnapshotSequence, (long)compacted.Elapsed.TotalMilliseconds);
                 }
-                catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException
-                                                  or RocksDbSharp.RocksDbException)
+                catch (Exception error)
                 {
-                    LogFailed(logger, error);
+                    failures.Report("compaction", "folding the log at startup (the log stays whole; the next start folds it)", error);
                 }
             }, CancellationToken.None);
         return Task.CompletedTask;
@@ -44,6 +46,4 @@ public sealed partial class CompactionJob(NodeStorage storage, Broker broker, Ti
     [LoggerMessage(EventId = 19, Level = LogLevel.Information, Message = "Compacting the event log: {Step}, {Done} of {Total} done")]
     private static partial void LogProgress(ILogger logger, string step, long done, long total);
 
-    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "Compaction failed; the log stays whole and the next start folds it")]
-    private static partial void LogFailed(ILogger logger, Exception error);
 }

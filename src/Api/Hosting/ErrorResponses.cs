@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.WebUtilities;
 using Spartan.Api.Http;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 

@@ -1,7 +1,7 @@
 using Prometheus;
 using Spartan.Api.Http;
 using Spartan.Domain.Events;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
@@ -24,6 +24,7 @@ public sealed class NodeMetrics : ICommitObserver
         // process_* and dotnet_*: CPU, memory, threads, GC collections, as every .NET service exports them.
         DotNetStats.Register(Registry);
         var factory = Metrics.WithCustomRegistry(Registry);
+        Factory = factory;
         factory.CreateGauge("spartan_build_info", "Always 1; the version label names the build.", "version")
             .WithLabels(NodeInfo.BuildVersion).Set(1);
         var writable = factory.CreateGauge("spartan_storage_writable",
@@ -88,6 +89,9 @@ public sealed class NodeMetrics : ICommitObserver
     }
 
     public CollectorRegistry Registry { get; }
+
+    /// <summary>Makes more metrics in this node's registry.</summary>
+    public IMetricFactory Factory { get; }
 
     /// <summary>Requests answered, by route template and status.</summary>
     public HttpMetrics Http { get; }

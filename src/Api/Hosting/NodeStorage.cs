@@ -1,5 +1,6 @@
 using Spartan.Api.Configuration;
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Storage;
 using Spartan.Storage.Rocks;
 
@@ -16,19 +17,21 @@ public sealed partial class NodeStorage : IDisposable
     private NodeStorage(QueueSet state, IEventLog log, RocksStore? store, PersistenceConfig? persistence)
     {
         State = state;
-        Log = log;
         Store = store;
         Persistence = persistence;
-        Recovery = store is not null && log == store.EventLog ? new RocksRecovery(store) : null;
+        // Log mode: events, snapshots, replica positions and read-back after a refused write all live in the folder.
+        // Snapshot mode: events are numbered and forgotten; a replica's installed snapshot still goes to the folder.
+        Engine = store is null ? new EngineStore(log)
+            : log == store.EventLog ? new EngineStore(log, store.Snapshots, store, new RocksRecovery(store))
+            : new EngineStore(log, store.Snapshots);
     }
 
     public QueueSet State { get; }
-    public IEventLog Log { get; }
     public RocksStore? Store { get; }
     public PersistenceConfig? Persistence { get; }
 
-    /// <summary>In log mode, how the commit loop reads the state back after a write the store refused.</summary>
-    public IStoreRecovery? Recovery { get; }
+    /// <summary>The engine's ports onto this storage.</summary>
+    public EngineStore Engine { get; }
 
     /// <summary>How the startup line names the storage.</summary>
     public static string Describe(PersistenceConfig? persistence) => persistence switch

@@ -1,23 +1,28 @@
 using Spartan.Api.Configuration;
+using Spartan.Engine;
 using Spartan.Replication;
 using Spartan.Replication.Primary;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Replica;
 using Spartan.Replication.Tls;
-using Spartan.Storage;
 
 namespace Spartan.Api.Hosting;
 
 /// <summary>Runs this node's side of replication (SPEC §7): on a primary, one <see cref="Replicator"/> per destination
 /// fed by the committed events; on a replica, the <see cref="ReplicaServer"/> that applies its primary's stream.</summary>
-/// <remarks>Registered before <see cref="BrokerService"/>: it starts first (the retained-events observer must be in
-/// place before the commit loop runs) and stops after the broker. Each replicator and the replica server run on
-/// their own tasks; their failures are logged and retried there, never surfaced to clients.</remarks>
-public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, Broker broker, TimeProvider time,
-    ILoggerFactory loggers, ReplicationLinks links) : IHostedService, IDisposable
+/// <remarks>Starts after the commit loop (whose observers, the retained-events ring among them, are in place before it
+/// runs) and stops before it. Each replicator and the replica server run on their own tasks; their session failures are
+/// logged and retried there, never surfaced to clients; a task that ends with an unexpected error is reported as a
+/// background failure. A replica's listening address is bound here, so an address in use stops the start.</remarks>
+public sealed partial class ReplicationHost(SpartanConfig config, Broker broker, EngineStore store, TimeProvider time,
+    ILoggerFactory loggers, ReplicationLinks links, BackgroundFailures failures, RetainedEvents? retained = null)
+    : INodePart, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<Task> _running = [];
+    private readonly List<(string Name, Task Task)> _running = [];
+    private readonly ILogger _logger = loggers.CreateLogger<ReplicationHost>();
+
+    public string Name => "replication";
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,22 +30,25 @@ public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, B
         var settings = Settings(config, replication);
         if (replication.Mode == ReplicationMode.Primary)
         {
-            var retained = new RetainedEvents();
-            retained.StartAfter(broker.CommittedSequence);
-            broker.AddObserver(retained);
+            var ring = retained ?? throw new InvalidOperationException("A primary needs the retained-events ring.");
             var logger = loggers.CreateLogger<Replicator>();
+            var positions = store.Positions?.Read() ?? new Dictionary<string, long>();
             // Never plaintext when [replication.tls] is configured, even if whoever built the host loaded no TLS.
             var tls = links.Tls ?? Tls(replication, loggers);
             foreach (var destination in replication.Primary!.Destinations)
             {
-                var replicator = new Replicator(destination, settings, broker, retained, storage.Store, time, logger, tls);
+                var replicator = new Replicator(destination, settings, broker, ring, store.Log,
+                    positions.GetValueOrDefault(destination), time, logger, tls);
                 links.Add(replicator.Progress);
-                _running.Add(Task.Run(() => replicator.RunAsync(_stopping.Token), CancellationToken.None));
+                _running.Add(($"replicator {destination}", Task.Run(() => replicator.RunAsync(_stopping.Token), CancellationToken.None)));
             }
         }
         else if (links.Replica is { } server)
         {
-            _running.Add(Task.Run(() => server.RunAsync(broker, _stopping.Token), CancellationToken.None));
+            server.Bind();
+            var address = server.LocalEndPoint?.ToString() ?? replication.Replica!.Host;
+            LogListening(_logger, address);
+            _running.Add(("replica server", Task.Run(() => server.RunAsync(_stopping.Token), CancellationToken.None)));
         }
 
         return Task.CompletedTask;
@@ -49,11 +57,44 @@ public sealed class ReplicationHost(SpartanConfig config, NodeStorage storage, B
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await Task.WhenAll(_running).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None)
-            .ContinueWith(static _ => { }, TaskScheduler.Default);
+        foreach (var (name, task) in _running)
+        {
+            try
+            {
+                await task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+            }
+            catch (TimeoutException)
+            {
+                LogSlowStop(_logger, name);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                failures.Report("replication", name, error);
+            }
+        }
     }
 
     public void Dispose() => _stopping.Dispose();
+
+    /// <summary>On a replica, its server, listening on <c>replication.replica.host</c> (port 0: any free port, logged).</summary>
+    public static ReplicaServer NewReplicaServer(SpartanConfig config, Broker broker, ILoggerFactory loggers, ReplicationTls? tls,
+        TimeProvider time)
+    {
+        var replication = config.Replication!;
+        var host = replication.Replica!.Host;
+        var colon = host.LastIndexOf(':');
+        var listen = HostAddress.TryParse(host, out var address)
+            ? address.EndPoint
+            : new System.Net.IPEndPoint(System.Net.Dns.GetHostAddresses(host[..colon])[0],
+                int.Parse(host[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        return new ReplicaServer(listen, Settings(config, replication), broker, loggers.CreateLogger<ReplicaServer>(), tls, time);
+    }
+
+    [LoggerMessage(EventId = 54, Level = LogLevel.Information, Message = "Listening for the primary's replication stream on {Address}")]
+    private static partial void LogListening(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "{Task} did not stop within 10 s; leaving it")]
+    private static partial void LogSlowStop(ILogger logger, string task);
 
     /// <summary>This node's <c>[replication.tls]</c> material, or null without one; throws
     /// <see cref="TlsFileException"/> naming a file that is missing or unusable.</summary>
@@ -86,8 +127,8 @@ public sealed class ReplicationLinks
 
     public IReadOnlyList<ReplicaProgress> Replicas => _replicas;
 
-    /// <summary>On a replica, its server, bound before the host starts.</summary>
-    public ReplicaServer? Replica { get; init; }
+    /// <summary>On a replica, its server (bound when replication starts).</summary>
+    public ReplicaServer? Replica { get; internal set; }
 
     /// <summary>This node's <c>[replication.tls]</c> material, loaded when the node starts; null without one.
     /// <see cref="ReplicationTls.Reload"/> re-reads its files.</summary>

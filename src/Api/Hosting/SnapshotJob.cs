@@ -1,5 +1,5 @@
 using Spartan.Api.Configuration;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
@@ -7,11 +7,13 @@ namespace Spartan.Api.Hosting;
 /// graceful stop.</summary>
 /// <remarks>The commit loop pauses only to copy the state (<see cref="Broker.CaptureAsync"/>); encoding and the synced
 /// write run here, on the timer's thread, one at a time. A failed periodic snapshot is logged and retried at the next
-/// tick (the previous snapshot stays intact). Registered before <see cref="BrokerService"/>, so it stops after the
-/// broker: the final snapshot sees every answered request.</remarks>
-public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, TimeProvider time, ILogger<SnapshotJob> logger)
-    : IHostedService, IAsyncDisposable
+/// tick (the previous snapshot stays intact). It starts first among a node's parts, so it stops last, after the commit
+/// loop: the final snapshot sees every answered request.</remarks>
+public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, TimeProvider time, BackgroundFailures failures,
+    ILogger<SnapshotJob> logger) : INodePart, IAsyncDisposable
 {
+    public string Name => "snapshots";
+
     private readonly SemaphoreSlim _writing = new(1, 1);
     private ITimer? _timer;
     private long _written = -1;
@@ -85,10 +87,10 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
             Write(await broker.CaptureAsync(), "periodic");
             _failed = false;
         }
-        catch (Exception error) when (error is StoreException or StorageUnavailableException or IOException)
+        catch (Exception error)
         {
             _failed = true;
-            LogFailed(logger, error.Message);
+            failures.Report("snapshot", "a periodic snapshot (the previous one stays)", error);
         }
         finally
         {
@@ -111,6 +113,4 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         Message = "Wrote the {Kind} snapshot: {Messages} messages at sequence {Sequence} in {Milliseconds} ms")]
     private static partial void LogWritten(ILogger logger, string kind, int messages, long sequence, long milliseconds);
 
-    [LoggerMessage(EventId = 21, Level = LogLevel.Error, Message = "A periodic snapshot failed; the previous one stays: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
 }

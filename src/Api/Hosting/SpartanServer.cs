@@ -4,7 +4,7 @@ using FastEndpoints.Swagger;
 using Spartan.Api.Configuration;
 using Spartan.Api.Http;
 using Spartan.Domain;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
@@ -90,23 +90,49 @@ public static class SpartanServer
         services.AddSingleton(limits);
         services.AddSingleton(new GcInterval(TimeSpan.FromSeconds(config.GcTimerSeconds)));
         services.AddSingleton(storage);
-        services.AddSingleton(storage.State);
-        services.AddSingleton(storage.Log);
-        if (storage.Recovery is { } recovery) services.AddSingleton(recovery);
-        services.AddSingleton<Broker>();
-        services.AddSingleton<NodeMetrics>();
-        services.AddSingleton<Backups>();
-        services.AddSingleton(links);
+        services.AddSingleton(storage.Engine);
         var replica = config.Replication?.Mode == ReplicationMode.Replica;
-        storage.State.FollowsPrimary = replica;
-        services.AddSingleton<SnapshotJob>();
-        services.AddHostedService(static sp => sp.GetRequiredService<SnapshotJob>());
-        services.AddHostedService<ReplicationHost>();
-        services.AddHostedService<BrokerService>();
-        services.AddHostedService<CompactionJob>();
-        services.AddHostedService<StoreResumeJob>();
         // A replica decides nothing by time: expiry and GC arrive as its primary's events.
-        if (!replica) services.AddHostedService<MaintenanceJobs>();
+        storage.State.FollowsPrimary = replica;
+        services.AddSingleton(sp => new Broker(storage.State, storage.Engine, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Broker>>()));
+        services.AddSingleton<NodeMetrics>();
+        services.AddSingleton<ICommitObserver>(static sp => sp.GetRequiredService<NodeMetrics>());
+        if (config.Replication?.Mode == ReplicationMode.Primary)
+        {
+            services.AddSingleton(static sp => new RetainedEvents().StartingAfter(sp.GetRequiredService<Broker>().CommittedSequence));
+            services.AddSingleton<ICommitObserver>(static sp => sp.GetRequiredService<RetainedEvents>());
+        }
+
+        services.AddSingleton(sp =>
+        {
+            if (replica)
+                links.Replica ??= ReplicationHost.NewReplicaServer(config, sp.GetRequiredService<Broker>(),
+                    sp.GetRequiredService<ILoggerFactory>(), links.Tls, sp.GetRequiredService<TimeProvider>());
+            return links;
+        });
+        services.AddSingleton<BackgroundFailures>();
+        services.AddSingleton<Backups>();
+        services.AddSingleton<SnapshotJob>();
+        services.AddSingleton<CommitLoopPart>();
+        services.AddSingleton<ReplicationHost>();
+        services.AddSingleton<MaintenanceJobs>();
+        services.AddSingleton<CompactionJob>();
+        services.AddSingleton<StoreResumeJob>();
+        services.AddHostedService(sp =>
+        {
+            // The one order a node starts in (and stops in, reversed): see NodeLifecycle.
+            var parts = new List<INodePart>
+            {
+                sp.GetRequiredService<SnapshotJob>(),
+                sp.GetRequiredService<CommitLoopPart>(),
+                sp.GetRequiredService<ReplicationHost>(),
+            };
+            if (!replica) parts.Add(sp.GetRequiredService<MaintenanceJobs>());
+            parts.Add(sp.GetRequiredService<CompactionJob>());
+            parts.Add(sp.GetRequiredService<StoreResumeJob>());
+            return new NodeLifecycle(parts, sp.GetRequiredService<ILogger<NodeLifecycle>>());
+        });
         services.AddFastEndpoints(fe =>
         {
             fe.DisableAutoDiscovery = true;

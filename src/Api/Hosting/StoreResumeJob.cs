@@ -1,4 +1,4 @@
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
@@ -9,8 +9,10 @@ namespace Spartan.Api.Hosting;
 /// by itself that the store is writable again; a snapshot-mode node takes the snapshot that failed at once. A store
 /// that cannot even be opened for reading any more stops the node (exit 1): nothing could be served from it.</remarks>
 public sealed partial class StoreResumeJob(NodeStorage storage, SnapshotJob snapshots, TimeProvider time,
-    IHostApplicationLifetime lifetime, ILogger<StoreResumeJob> logger) : IHostedService, IAsyncDisposable
+    IHostApplicationLifetime lifetime, ILogger<StoreResumeJob> logger) : INodePart, IAsyncDisposable
 {
+    public string Name => "store resume";
+
     /// <summary>How often an unwritable store is tried again.</summary>
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(5);
 

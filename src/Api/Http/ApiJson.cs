@@ -1,18 +1,18 @@
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 using Spartan.Api.Features.Backup;
 using Spartan.Api.Features.BatchDelete;
 using Spartan.Api.Features.BatchPop;
 using Spartan.Api.Features.BatchPush;
 using Spartan.Api.Features.Delete;
-using Spartan.Api.Features.Queues;
-using Spartan.Api.Features.Redrive;
-using Spartan.Api.Features.Stats;
-using Spartan.Api.Features.Touch;
 using Spartan.Api.Features.Health;
 using Spartan.Api.Features.Push;
+using Spartan.Api.Features.Queues;
+using Spartan.Api.Features.Redrive;
 using Spartan.Api.Features.Size;
+using Spartan.Api.Features.Stats;
+using Spartan.Api.Features.Touch;
 
 namespace Spartan.Api.Http;
 

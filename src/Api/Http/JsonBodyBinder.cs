@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
 using FastEndpoints;
 
 namespace Spartan.Api.Http;

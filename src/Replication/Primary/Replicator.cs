@@ -1,15 +1,14 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Spartan.Engine;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
-using Spartan.Storage;
 using Spartan.Storage.Codecs;
-using Spartan.Storage.Rocks;
 
 namespace Spartan.Replication.Primary;
 
@@ -30,25 +29,33 @@ public sealed partial class Replicator
     private readonly ReplicationSettings _settings;
     private readonly Broker _broker;
     private readonly RetainedEvents _retained;
-    private readonly RocksStore? _store;
+    private readonly IEventLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
     private readonly ReplicationTls? _tls;
 
+    /// <param name="destination">The replica's <c>host:port</c>.</param>
+    /// <param name="settings">What this node says of itself in handshakes, and its timers.</param>
+    /// <param name="broker">The commit loop: its committed sequence, snapshots, and where acknowledged positions go.</param>
+    /// <param name="retained">The newest committed events, tailed first.</param>
+    /// <param name="log">The event log, read when the ring no longer holds what the replica needs (log mode).</param>
+    /// <param name="storedPosition">Where the replica stood when this node started (0 when unknown).</param>
+    /// <param name="time">The clock of timeouts, backoff and lag.</param>
+    /// <param name="logger">Where connects, refusals and lag go.</param>
+    /// <param name="tls">This node's <c>[replication.tls]</c>, or null for a plaintext link.</param>
     public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
-        RocksStore? store, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
+        IEventLog log, long storedPosition, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
     {
         _tls = tls;
         _destination = destination;
         _settings = settings;
         _broker = broker;
         _retained = retained;
-        _store = store;
+        _log = log;
         _time = time;
         _logger = logger;
-        var stored = store is not null && store.ReadReplicaPositions().TryGetValue(destination, out var position) ? position : 0;
-        Progress = new ReplicaProgress(destination, stored, () => _broker.CommittedSequence, FirstAfter);
+        Progress = new ReplicaProgress(destination, storedPosition, () => _broker.CommittedSequence, FirstAfter);
         _reconnect = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions
             {
@@ -138,7 +145,28 @@ public sealed partial class Replicator
         {
             Progress.Connect(false);
             await session.CancelAsync();
-            await Task.WhenAll(acks, streaming).ContinueWith(static _ => { }, TaskScheduler.Default);
+            // The one that ended first has thrown already; the other ends by the cancellation or the closed link.
+            await EndedAsync(acks);
+            await EndedAsync(streaming);
+        }
+    }
+
+    /// <summary>Waits for a task of an ending session; its cancellation or I/O failure is the expected end, anything else
+    /// is logged (it is not the session's reason, which was thrown already).</summary>
+    private async Task EndedAsync(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception error) when (error is OperationCanceledException or IOException or SocketException
+                                          or ObjectDisposedException or ProtocolException or Framing.FrameException)
+        {
+            // The session is over; this is how its other half noticed.
+        }
+        catch (Exception error)
+        {
+            LogSessionTaskFailed(_logger, _destination, error);
         }
     }
 
@@ -205,10 +233,10 @@ public sealed partial class Replicator
     private Instant? FirstAfter(long sequence)
     {
         var retained = _retained.InstantAfter(sequence);
-        if (_store is null || sequence + 1 >= _retained.First) return retained;
+        if (sequence + 1 >= _retained.First || sequence + 1 < _log.FirstSequence) return retained;
         try
         {
-            var read = _store.EventLog.Read(sequence + 1, 1);
+            var read = _log.Read(sequence + 1, 1);
             return read.Count > 0 ? read[0].Event.At : retained;
         }
         catch (Exception error) when (error is StoreException or ObjectDisposedException)
@@ -220,8 +248,8 @@ public sealed partial class Replicator
     /// <summary>Reads events the ring no longer holds from the event log (log mode), if it still holds them.</summary>
     private bool ReadLog(long next, List<SequencedEvent> batch)
     {
-        if (_store is null || _store.EventLog.FirstSequence > next) return false;
-        var read = _store.EventLog.Read(next, EventsPerRead);
+        if (_log.FirstSequence > next) return false;
+        var read = _log.Read(next, EventsPerRead);
         if (read.Count == 0 || read[0].Sequence != next) return false;
         batch.AddRange(read);
         return true;
@@ -250,7 +278,7 @@ public sealed partial class Replicator
             var frame = await connection.ExpectAsync(ct, FrameType.Ack);
             var (acked, _) = WireCodec.ReadNumbers(frame.Payload);
             Progress.Acknowledge(acked);
-            _store?.WriteReplicaPosition(_destination, acked);
+            _broker.RecordReplicaPosition(_destination, acked);
             if (_time.GetElapsedTime(lastLogged) >= TimeSpan.FromSeconds(10) && _logger.IsEnabled(LogLevel.Information))
             {
                 lastLogged = _time.GetTimestamp();
@@ -267,6 +295,9 @@ public sealed partial class Replicator
         var colon = value.LastIndexOf(':');
         return (value[..colon], int.Parse(value[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "Replica {Destination}: a task of the ending session failed")]
+    private static partial void LogSessionTaskFailed(ILogger logger, string destination, Exception error);
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Replica {Destination} connected at sequence {Applied}; primary at {Committed}")]
     private static partial void LogConnected(ILogger logger, string destination, long applied, long committed);

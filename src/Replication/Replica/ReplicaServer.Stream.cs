@@ -1,7 +1,7 @@
 using Spartan.Domain;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 using Spartan.Replication.Protocol;
-using Spartan.Storage;
 using Spartan.Storage.Codecs;
 
 namespace Spartan.Replication.Replica;
@@ -22,7 +22,7 @@ public sealed partial class ReplicaServer
                     events.Clear();
                     foreach (var (sequence, encoded) in WireCodec.ReadEvents(frame.Payload))
                         events.Add(new SequencedEvent(sequence, Decode(encoded)));
-                    var result = await _broker.ApplyReplicatedAsync(events);
+                    var result = await broker.ApplyReplicatedAsync(events);
                     if (result.Problem is { } problem) throw new ProtocolException(problem);
                     applied = result.Applied;
                     Status.Heard(lastAppliedAt: events.Count > 0 ? events[^1].Event.At : null);
@@ -32,7 +32,7 @@ public sealed partial class ReplicaServer
                     Status.Heard();
                     break;
                 case FrameType.Heartbeat:
-                    applied = _broker.CommittedSequence;
+                    applied = broker.CommittedSequence;
                     Status.Heard(primaryCommitted: WireCodec.ReadNumbers(frame.Payload).First);
                     break;
                 default:
@@ -58,8 +58,8 @@ public sealed partial class ReplicaServer
 
         await connection.ExpectAsync(ct, FrameType.SnapshotEnd);
         var image = new StateImage(sequence, queues);
-        store?.Snapshots.ReplaceAll(image);
-        var installed = await _broker.InstallSnapshotAsync(image);
+        // The loop writes the store and the state, as it writes everything else.
+        var installed = await broker.InstallSnapshotAsync(image);
         var messages = 0;
         foreach (var queue in queues) messages += queue.Messages.Length;
         LogInstalled(logger, sequence, messages);

@@ -1,12 +1,11 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
+using Spartan.Engine;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
-using Spartan.Storage;
-using Spartan.Storage.Rocks;
 
 namespace Spartan.Replication.Replica;
 
@@ -20,7 +19,7 @@ namespace Spartan.Replication.Replica;
 /// the TLS handshake, and <see cref="HandshakeWindow"/> from accept, timed by the injected <see cref="TimeProvider"/>.
 /// Events carry the primary's sequence numbers and are applied only when they follow the last applied one, so a
 /// resend after a reconnect is skipped, never applied twice.</remarks>
-public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, RocksStore? store, ILogger logger,
+public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, Broker broker, ILogger logger,
     ReplicationTls? tls = null, TimeProvider? time = null) : IDisposable
 {
     /// <summary>Connections whose handshake is not authenticated yet, held at once; more are closed at accept.</summary>
@@ -33,7 +32,6 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     private ReplicaStatus? _status;
     private readonly SemaphoreSlim _streaming = new(1, 1);
     private CancellationTokenSource? _current;
-    private Broker _broker = null!;
     private Socket? _listener;
     private int _unauthenticated;
 
@@ -48,9 +46,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
 
     /// <summary>How this replica follows its primary, for health and metrics.</summary>
-    public ReplicaStatus Status => _status ??= new ReplicaStatus(_time,
-        // Before the stream is served the loop is not given yet; what the store holds is what it will start from.
-        () => Volatile.Read(ref _broker) is Broker broker ? broker.CommittedSequence : store?.EventLog.LastSequence ?? 0);
+    public ReplicaStatus Status => _status ??= new ReplicaStatus(_time, () => broker.CommittedSequence);
 
     /// <summary>Accepted connections not authenticated yet; each already has its handshake window running.</summary>
     internal int Unauthenticated => Volatile.Read(ref _unauthenticated);
@@ -61,10 +57,9 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         _streaming.Dispose();
     }
 
-    /// <summary>Serves primaries until <paramref name="ct"/> ends, applying through <paramref name="broker"/>.</summary>
-    public async Task RunAsync(Broker broker, CancellationToken ct)
+    /// <summary>Serves primaries until <paramref name="ct"/> ends, applying through the commit loop.</summary>
+    public async Task RunAsync(CancellationToken ct)
     {
-        _broker = broker;
         var listener = _listener ?? throw new InvalidOperationException("Bind first.");
         var sessions = new List<Task>();
         try
@@ -72,7 +67,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             while (!ct.IsCancellationRequested)
             {
                 var socket = await listener.AcceptAsync(ct);
-                sessions.RemoveAll(static t => t.IsCompleted);
+                sessions.RemoveAll(Ended);
                 // Only this loop takes slots, so checking then taking cannot overshoot.
                 if (Volatile.Read(ref _unauthenticated) >= MaxUnauthenticated)
                 {
@@ -93,7 +88,18 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         finally
         {
             listener.Dispose();
-            await Task.WhenAll(sessions).ContinueWith(static _ => { }, TaskScheduler.Default);
+            foreach (var session in sessions)
+            {
+                try
+                {
+                    await session;
+                }
+                catch (Exception error)
+                {
+                    // A session catches what it expects; anything else is a bug worth a line, not silence.
+                    LogSessionFailed(logger, error);
+                }
+            }
         }
     }
 
@@ -117,7 +123,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             if (Interlocked.Exchange(ref _current, mine) is { } previous) await CancelQuietlyAsync(previous);
             await _streaming.WaitAsync(mine.Token);
             holding = true;
-            LogConnected(logger, remote, _broker.CommittedSequence);
+            LogConnected(logger, remote, broker.CommittedSequence);
             Status.Connected();
             await ApplyStreamAsync(connection, mine.Token);
         }
@@ -139,14 +145,37 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         {
             FreeSlot(ref slot);
             window.Dispose();
-            if (connection is not null) await connection.DisposeAsync();
-            else socket.Dispose();
+            // The stream is handed on before the connection is closed: closing a dead link can throw, and must never
+            // keep the next primary's session waiting for the stream.
             Interlocked.CompareExchange(ref _current, null, mine);
             if (holding)
             {
                 Status.Disconnected();
                 _streaming.Release();
             }
+
+            await CloseQuietlyAsync(connection, socket);
+        }
+    }
+
+    /// <summary>True for a finished session, which is dropped from the list; one that failed unexpectedly is logged.</summary>
+    private bool Ended(Task session)
+    {
+        if (session.IsFaulted) LogSessionFailed(logger, session.Exception!.GetBaseException());
+        return session.IsCompleted;
+    }
+
+    private static async Task CloseQuietlyAsync(PeerConnection? connection, Socket socket)
+    {
+        try
+        {
+            if (connection is not null) await connection.DisposeAsync();
+            else socket.Dispose();
+        }
+        catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException or AuthenticationException)
+        {
+            // The peer is gone; what was left to flush has nowhere to go.
+            socket.Dispose();
         }
     }
 
@@ -182,7 +211,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         if (hello.SettingsDigest != settings.SettingsDigest) LogSettingsDiffer(logger, hello.NodeId);
         var challenge = Handshake.NewChallenge();
         var reply = new HelloReply(ProtocolVersion.Current, settings.NodeId, settings.Queues, settings.SettingsDigest,
-            Handshake.ReplicaProof(settings.Secret, hello.Challenge), challenge, _broker.CommittedSequence);
+            Handshake.ReplicaProof(settings.Secret, hello.Challenge), challenge, broker.CommittedSequence);
         await connection.SendAsync(FrameType.HelloReply, o => WireCodec.Write(reply, o), ct);
 
         var frame = await connection.ExpectAsync(ct, FrameType.Welcome, FrameType.Refused);
@@ -191,6 +220,9 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         if (!Handshake.Matches(Handshake.PrimaryProof(settings.Secret, challenge), WireCodec.ReadWelcome(frame.Payload).Proof))
             throw new HandshakeRefusedException($"primary {hello.NodeId} does not hold the same replication secret");
     }
+
+    [LoggerMessage(EventId = 56, Level = LogLevel.Error, Message = "A replication session ended with an unexpected error")]
+    private static partial void LogSessionFailed(ILogger logger, Exception error);
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Primary {Remote} connected; this replica is at sequence {Applied}")]
     private static partial void LogConnected(ILogger logger, string remote, long applied);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Spartan.Engine;
 
 namespace Spartan.Storage.Rocks;
 

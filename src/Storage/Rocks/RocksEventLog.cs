@@ -1,5 +1,6 @@
 using System.Buffers;
 using RocksDbSharp;
+using Spartan.Engine;
 using Spartan.Storage.Codecs;
 
 namespace Spartan.Storage.Rocks;
@@ -7,7 +8,7 @@ namespace Spartan.Storage.Rocks;
 /// <summary>The event log of log mode: column family <c>events</c>, key = global sequence (8-byte big-endian),
 /// value = the MessagePack event (SPEC §6).</summary>
 /// <remarks>
-/// Ownership: <see cref="AppendAsync"/> is called only by the commit loop, one batch at a time, so its encoding
+/// Ownership: <see cref="Append"/> is called only by the commit loop, one batch at a time, so its encoding
 /// buffer needs no lock; <see cref="Read"/> may run on any thread meanwhile (dump, recovery, replication senders),
 /// since RocksDB reads are thread-safe and see whole batches only.
 /// Failure: a failed write throws to the commit loop, which fail-stops without acknowledging the batch; a value
@@ -54,10 +55,10 @@ public sealed class RocksEventLog : IEventLog
 
     /// <summary>Writes the whole batch as one RocksDB write batch, synced when the store was opened so; commit
     /// loop only. Sequences must rise (the loop numbers them after <see cref="LastSequence"/>).</summary>
-    public ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
+    public void Append(IReadOnlyList<SequencedEvent> batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        if (batch.Count == 0) return ValueTask.CompletedTask;
+        if (batch.Count == 0) return;
         _store.ThrowIfReadOnly();
         Span<byte> key = stackalloc byte[8];
         var previous = _last;
@@ -81,7 +82,6 @@ public sealed class RocksEventLog : IEventLog
         }
 
         Volatile.Write(ref _last, previous);
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>Up to <paramref name="limit"/> stored events from <paramref name="fromInclusive"/> on, in order.

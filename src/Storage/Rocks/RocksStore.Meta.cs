@@ -1,13 +1,16 @@
 using System.Text;
 using RocksDbSharp;
+using Spartan.Engine;
 
 namespace Spartan.Storage.Rocks;
 
-public sealed partial class RocksStore
+public sealed partial class RocksStore : IReplicaPositions
 {
     /// <summary>The last sequence each replica acknowledged (meta <c>replica/&lt;id&gt;</c>); compaction keeps every
     /// event after the lowest of them.</summary>
-    public IReadOnlyDictionary<string, long> ReadReplicaPositions()
+    public IReadOnlyDictionary<string, long> ReadReplicaPositions() => ((IReplicaPositions)this).Read();
+
+    IReadOnlyDictionary<string, long> IReplicaPositions.Read()
     {
         var positions = new Dictionary<string, long>(StringComparer.Ordinal);
         var prefix = Encoding.UTF8.GetBytes(Keys.ReplicaPrefix);
@@ -26,7 +29,9 @@ public sealed partial class RocksStore
 
     /// <summary>Records that <paramref name="replicaId"/> holds every event up to <paramref name="sequence"/>.</summary>
     /// <remarks>Not synced: a position lost to a crash is an older one, which only makes compaction keep more.</remarks>
-    public void WriteReplicaPosition(string replicaId, long sequence)
+    public void WriteReplicaPosition(string replicaId, long sequence) => ((IReplicaPositions)this).Write(replicaId, sequence);
+
+    void IReplicaPositions.Write(string replicaId, long sequence)
     {
         using var write = new WriteBatch();
         using var lease = Lease();
@@ -35,7 +40,9 @@ public sealed partial class RocksStore
     }
 
     /// <summary>Forgets a replica, so that compaction no longer keeps events for it.</summary>
-    public void RemoveReplicaPosition(string replicaId)
+    public void RemoveReplicaPosition(string replicaId) => ((IReplicaPositions)this).Remove(replicaId);
+
+    void IReplicaPositions.Remove(string replicaId)
     {
         using var write = new WriteBatch();
         using var lease = Lease();

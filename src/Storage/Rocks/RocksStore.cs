@@ -1,4 +1,5 @@
 using RocksDbSharp;
+using Spartan.Engine;
 
 namespace Spartan.Storage.Rocks;
 

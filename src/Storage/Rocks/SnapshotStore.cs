@@ -1,6 +1,7 @@
 using System.Buffers;
 using RocksDbSharp;
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Storage.Codecs;
 
 namespace Spartan.Storage.Rocks;
@@ -13,7 +14,7 @@ namespace Spartan.Storage.Rocks;
 /// Failure: a failed write throws and leaves the previous snapshot whole (one atomic batch); a blob that does not
 /// decode throws <see cref="StoreException"/>.
 /// </remarks>
-public sealed class SnapshotStore
+public sealed class SnapshotStore : ISnapshotStore
 {
     private readonly RocksStore _store;
     private readonly Lock _writing = new();

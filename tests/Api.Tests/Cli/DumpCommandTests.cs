@@ -4,7 +4,7 @@ using NodaTime;
 using Spartan.Api.Cli;
 using Spartan.Domain;
 using Spartan.Domain.Events;
-using Spartan.Storage;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 using Xunit;
 
@@ -226,7 +226,7 @@ public sealed class DumpCommandTests : IDisposable
         var set = new QueueSet([QueueDefinition.WithDefaults("b")]);
         var added = new List<QueueEvent>();
         set.Push("b", new PushRequest(Guid.NewGuid(), "late", null, null, null, null, null, null), T0, added);
-        await server.EventLog.AppendAsync([new SequencedEvent(count + 1, added[0])], Ct);
+        server.EventLog.Append([new SequencedEvent(count + 1, added[0])]);
 
         var (code, lines, error) = await Dump("--json");
 
@@ -345,7 +345,7 @@ public sealed class DumpCommandTests : IDisposable
 
         using var store = RocksStore.OpenReadWrite(Data, syncEvents: true);
         var batch = _events.Select((e, i) => new SequencedEvent(i + 1, e)).ToArray();
-        await store.EventLog.AppendAsync(batch, Ct);
+        store.EventLog.Append(batch);
         return batch.Length;
     }
 

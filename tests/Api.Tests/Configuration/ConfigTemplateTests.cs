@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Spartan.Api.Configuration;
 using Xunit;
 using static Spartan.Api.Tests.Configuration.ConfigAssert;

@@ -59,7 +59,6 @@ public sealed class ReplicationConfigTests
 
     [Theory]
     [InlineData("localhost")]
-    [InlineData("localhost:0")]
     [InlineData("localhost:65536")]
     [InlineData("localhost:")]
     [InlineData(":5680")]
@@ -74,6 +73,13 @@ public sealed class ReplicationConfigTests
     {
         Fails(Primary + $"destination = [\"h:1\", \"{value}\"]\n", "replication.primary.destination[1]", "expected \"host:port\"");
         Fails(Replica + $"host = \"{value}\"\n", "replication.replica.host", "expected \"host:port\"");
+    }
+
+    [Fact]
+    public void Port_0_lets_a_replica_listen_on_any_free_port_but_names_no_destination()
+    {
+        Assert.Equal("127.0.0.1:0", Parse(Replica + "host = \"127.0.0.1:0\"\n").Replication!.Replica!.Host);
+        Fails(Primary + "destination = [\"127.0.0.1:0\"]\n", "replication.primary.destination[0]", "a port from 1 to 65535");
     }
 
     [Theory]

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
-using Spartan.Storage;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Api.Tests.Hosting;
@@ -21,14 +21,14 @@ public sealed class NodeStorageTests : IDisposable
     public void Log_mode_with_fsync_always_syncs_every_append()
     {
         using var storage = Open("[persistence]\nmode = \"log\"\nfsync = \"always\"");
-        Assert.True(Assert.IsType<RocksEventLog>(storage.Log).SyncsEachWrite);
+        Assert.True(Assert.IsType<RocksEventLog>(storage.Engine.Log).SyncsEachWrite);
     }
 
     [Fact]
     public void Log_mode_with_fsync_never_leaves_syncing_to_the_os()
     {
         using var storage = Open("[persistence]\nmode = \"log\"\nfsync = \"never\"");
-        Assert.False(Assert.IsType<RocksEventLog>(storage.Log).SyncsEachWrite);
+        Assert.False(Assert.IsType<RocksEventLog>(storage.Engine.Log).SyncsEachWrite);
     }
 
     [Fact]
@@ -36,12 +36,12 @@ public sealed class NodeStorageTests : IDisposable
     {
         using (var snapshot = Open("[persistence]\nmode = \"snapshot\""))
         {
-            Assert.IsType<TransientEventLog>(snapshot.Log);
+            Assert.IsType<TransientEventLog>(snapshot.Engine.Log);
             Assert.NotNull(snapshot.Store);
         }
 
         using var memory = Open("");
-        Assert.IsType<TransientEventLog>(memory.Log);
+        Assert.IsType<TransientEventLog>(memory.Engine.Log);
         Assert.Null(memory.Store);
     }
 }

@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text;
 
 namespace Spartan.Api.Tests.Http;

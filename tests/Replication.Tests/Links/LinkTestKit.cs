@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Replication.Primary;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Replica;
 using Spartan.Replication.Tls;
-using Spartan.Storage;
 
 namespace Spartan.Replication.Tests.Links;
 
@@ -24,9 +24,11 @@ internal static class LinkTestKit
     public static ReplicationSettings Settings(string node, string? secret = null) =>
         new(node, Queues, "digest", secret, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(180));
 
-    public static Broker NewBroker(TimeProvider time)
+    /// <summary>An in-memory node's commit loop, started after <paramref name="observers"/> are added.</summary>
+    public static Broker NewBroker(TimeProvider time, params ICommitObserver[] observers)
     {
-        var broker = new Broker(new QueueSet(Queues.Select(q => new QueueDefinition(q, null, 5, 600, null))), new TransientEventLog(), time);
+        var broker = new Broker(new QueueSet(Queues.Select(q => new QueueDefinition(q, null, 5, 600, null))), EngineStore.InMemory(), time);
+        foreach (var observer in observers) broker.AddObserver(observer);
         broker.Start();
         return broker;
     }
@@ -94,9 +96,9 @@ internal sealed class TestReplica : IAsyncDisposable
     public TestReplica(FakeTimeProvider time, ReplicationTls? tls = null, string? secret = null)
     {
         Broker = LinkTestKit.NewBroker(time);
-        Server = new ReplicaServer(new IPEndPoint(IPAddress.Loopback, 0), LinkTestKit.Settings("test-replica", secret), null, Log, tls, time);
+        Server = new ReplicaServer(new IPEndPoint(IPAddress.Loopback, 0), LinkTestKit.Settings("test-replica", secret), Broker, Log, tls, time);
         Server.Bind();
-        _running = Task.Run(() => Server.RunAsync(Broker, _stop.Token));
+        _running = Task.Run(() => Server.RunAsync(_stop.Token));
     }
 
     public Broker Broker { get; }
@@ -122,11 +124,11 @@ internal sealed class TestPrimary : IAsyncDisposable
 
     public TestPrimary(FakeTimeProvider time, int port, ReplicationTls? tls = null, string? secret = null)
     {
-        Broker = LinkTestKit.NewBroker(time);
         var retained = new RetainedEvents();
+        Broker = LinkTestKit.NewBroker(time, retained);
         retained.StartAfter(Broker.CommittedSequence);
-        Broker.AddObserver(retained);
-        Replicator = new Replicator($"127.0.0.1:{port}", LinkTestKit.Settings("test-primary", secret), Broker, retained, null, time, Log, tls);
+        Replicator = new Replicator($"127.0.0.1:{port}", LinkTestKit.Settings("test-primary", secret), Broker, retained,
+            new TransientEventLog(), 0, time, Log, tls);
         _running = Task.Run(() => Replicator.RunAsync(_stop.Token));
     }
 

@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
 using static Spartan.Replication.Tests.Links.LinkTestKit;

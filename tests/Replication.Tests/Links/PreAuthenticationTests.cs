@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using NodaTime;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Replica;
 using Spartan.Storage.Codecs;

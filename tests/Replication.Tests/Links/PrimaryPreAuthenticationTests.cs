@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Replication.Protocol;
 using static Spartan.Replication.Tests.Links.LinkTestKit;

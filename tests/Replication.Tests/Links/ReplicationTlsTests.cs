@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Replication.Tls;
 using Spartan.Tests.Shared;
 using static Spartan.Replication.Tests.Links.LinkTestKit;

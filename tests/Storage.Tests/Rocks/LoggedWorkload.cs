@@ -1,5 +1,6 @@
 using Spartan.Domain;
 using Spartan.Domain.Tests;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Storage.Tests.Rocks;
@@ -22,7 +23,7 @@ internal sealed class LoggedWorkload(int seed)
             if (Live.Events.Count == _appended) continue;
             var batch = new List<SequencedEvent>(Live.Events.Count - _appended);
             for (var i = _appended; i < Live.Events.Count; i++) batch.Add(new SequencedEvent(i + 1, Live.Events[i]));
-            await log.AppendAsync(batch, TestContext.Current.CancellationToken);
+            log.Append(batch);
             _appended = Live.Events.Count;
         }
     }

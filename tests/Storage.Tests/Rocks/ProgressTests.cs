@@ -1,4 +1,5 @@
 using Spartan.Domain;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Storage.Tests.Rocks;
@@ -62,7 +63,7 @@ public sealed class ProgressTests : IDisposable
         var batch = new List<SequencedEvent>(count);
         for (var i = 1; i <= count; i++)
             batch.Add(new SequencedEvent(i, new Domain.Events.QueueCleared("q", at)));
-        await store.EventLog.AppendAsync(batch, Ct);
+        store.EventLog.Append(batch);
     }
 
     /// <summary>A clock whose every read moves time on by a fixed step, so "every 5 s" is reached by work done.</summary>

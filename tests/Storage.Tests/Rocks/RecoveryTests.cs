@@ -1,6 +1,7 @@
 using NodaTime;
 using Spartan.Domain;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 using Spartan.Storage.Rocks;
 
 namespace Spartan.Storage.Tests.Rocks;
@@ -59,7 +60,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task A_later_snapshot_replaces_the_earlier_one_whole()
     {
         using var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
-        await store.EventLog.AppendAsync([new SequencedEvent(1, new QueueCleared("old", At))], Ct);
+        store.EventLog.Append([new SequencedEvent(1, new QueueCleared("old", At))]);
         store.Snapshots.Write(new StateImage(1, [new QueueImage("old", 0, [], null), new QueueImage("kept", 4, [], null)]));
         store.Snapshots.Write(new StateImage(1, [new QueueImage("kept", 5, [], null)]));
 
@@ -73,7 +74,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     {
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
         {
-            await store.EventLog.AppendAsync([Pushed(1, "retired"), Pushed(2, "kept")], Ct);
+            store.EventLog.Append([Pushed(1, "retired"), Pushed(2, "kept")]);
         }
 
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
@@ -90,7 +91,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     {
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
         {
-            await store.EventLog.AppendAsync([Pushed(1, "q"), Pushed(2, "q")], Ct);
+            store.EventLog.Append([Pushed(1, "q"), Pushed(2, "q")]);
             using (var lease = store.Lease()) lease.Db.Put(Keys.Number(2), new byte[] { 0x93, 0x01, 0x01, 0xff }, lease.Handle.Events);
         }
 
@@ -105,7 +106,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     {
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
         {
-            await store.EventLog.AppendAsync([Pushed(1, "q")], Ct);
+            store.EventLog.Append([Pushed(1, "q")]);
             store.Snapshots.Write(new StateImage(1, [new QueueImage("q", 0, [], null)]));
             using (var lease = store.Lease()) lease.Db.Put(Keys.Queue("q"), "not messagepack"u8.ToArray(), lease.Handle.Snapshots);
         }
@@ -119,7 +120,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task A_gap_in_the_log_stops_recovery()
     {
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
-            await store.EventLog.AppendAsync([Pushed(1, "q"), Pushed(3, "q")], Ct);
+            store.EventLog.Append([Pushed(1, "q"), Pushed(3, "q")]);
 
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
         var error = Assert.Throws<StoreException>(() => Recovery.Run(reopened, [QueueDefinition.WithDefaults("q")], TimeProvider.System));
@@ -130,7 +131,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
     public async Task An_event_that_does_not_apply_stops_recovery()
     {
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true))
-            await store.EventLog.AppendAsync([new SequencedEvent(1, new MessageDeleted("q", At, Guid.NewGuid()))], Ct);
+            store.EventLog.Append([new SequencedEvent(1, new MessageDeleted("q", At, Guid.NewGuid()))]);
 
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
         var error = Assert.Throws<StoreException>(() => Recovery.Run(reopened, [QueueDefinition.WithDefaults("q")], TimeProvider.System));

@@ -1,6 +1,7 @@
 using NodaTime;
 using Spartan.Domain;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 using Spartan.Storage.Codecs;
 using Spartan.Storage.Rocks;
 using Spartan.Storage.Tests.Codecs;
@@ -31,8 +32,8 @@ public sealed class RocksEventLogTests : IDisposable
         using (var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: sync))
         {
             Assert.Equal(0, store.EventLog.LastSequence);
-            await store.EventLog.AppendAsync(first, Ct);
-            await store.EventLog.AppendAsync(second, Ct);
+            store.EventLog.Append(first);
+            store.EventLog.Append(second);
             Assert.Equal(203, store.EventLog.LastSequence);
         }
 
@@ -48,7 +49,7 @@ public sealed class RocksEventLogTests : IDisposable
     public async Task Read_starts_at_the_given_sequence_and_stops_at_the_limit()
     {
         using var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: false);
-        await store.EventLog.AppendAsync(Batch(1, 300), Ct);
+        store.EventLog.Append(Batch(1, 300));
 
         var page = store.EventLog.Read(257, 10);
         Assert.Equal(Enumerable.Range(257, 10).Select(i => (long)i), page.Select(e => e.Sequence));
@@ -60,9 +61,9 @@ public sealed class RocksEventLogTests : IDisposable
     public async Task A_batch_is_refused_whole_when_its_sequences_do_not_rise()
     {
         using var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: false);
-        await store.EventLog.AppendAsync(Batch(1, 5), Ct);
+        store.EventLog.Append(Batch(1, 5));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => store.EventLog.AppendAsync([.. Batch(6, 1), .. Batch(6, 1)], Ct).AsTask());
+        Assert.Throws<InvalidOperationException>(() => store.EventLog.Append([.. Batch(6, 1), .. Batch(6, 1)]));
         Assert.Equal(5, store.EventLog.LastSequence);
         Assert.Equal(5, store.EventLog.Read(1, 100).Count);
     }
@@ -72,7 +73,7 @@ public sealed class RocksEventLogTests : IDisposable
     {
         var batch = Batch(258, 1);
         using var store = RocksStore.OpenReadWrite(_folder.Path, syncEvents: true);
-        await store.EventLog.AppendAsync(batch, Ct);
+        store.EventLog.Append(batch);
 
         byte[]? value;
         using (var lease = store.Lease()) value = lease.Db.Get(Convert.FromHexString("0000000000000102"), lease.Handle.Events);

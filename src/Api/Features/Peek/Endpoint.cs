@@ -1,6 +1,6 @@
 using FastEndpoints;
 using Spartan.Api.Http;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Features.Peek;
 

@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Spartan.Api.Features.Delete;
 using Spartan.Api.Http;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Features.Requeue;
 

@@ -1,7 +1,7 @@
 using FastEndpoints;
 using Spartan.Api.Http;
 using Spartan.Domain;
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Features.Stats;
 

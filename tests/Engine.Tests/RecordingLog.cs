@@ -1,14 +1,18 @@
-namespace Spartan.Storage.Tests;
+using Spartan.Engine;
+
+namespace Spartan.Engine.Tests;
 
 /// <summary>An event log that records each append and can hold appends back or fail them on demand.</summary>
-internal sealed class RecordingLog : IEventLog
+/// <remarks>The commit loop calls <see cref="Append"/> on its own thread and waits for it, so holding an append blocks
+/// that thread, as a slow disk would.</remarks>
+internal sealed class RecordingLog : IEventLog, IDisposable
 {
     private readonly object _gate = new();
-    private TaskCompletionSource _release = CompletedGate();
+    private readonly ManualResetEventSlim _release = new(initialState: true);
 
     public List<SequencedEvent[]> Appends { get; } = [];
     public long LastSequence { get; set; }
-    public bool SyncsEachWrite { get; init; }
+    public long FirstSequence => LastSequence + 1;
     public Exception? FailWith { get; set; }
 
     /// <summary>Set to make the log report that it refuses writes (a full disk), as a store does after a failed write.</summary>
@@ -23,35 +27,27 @@ internal sealed class RecordingLog : IEventLog
     {
         lock (_gate)
         {
-            _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _release.Reset();
             Holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
     }
 
-    public void Release()
-    {
-        lock (_gate) _release.TrySetResult();
-    }
+    public void Release() => _release.Set();
 
-    public async ValueTask AppendAsync(IReadOnlyList<SequencedEvent> batch, CancellationToken cancellationToken)
+    public void Append(IReadOnlyList<SequencedEvent> batch)
     {
-        Task release;
-        lock (_gate)
-        {
-            release = _release.Task;
-            Holding.TrySetResult();
-        }
-
-        await release;
+        lock (_gate) Holding.TrySetResult();
+        if (!_release.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("an append was held for 30 s");
         if (FailWith is not null) throw FailWith;
         lock (_gate) Appends.Add([.. batch]);
         LastSequence = batch[^1].Sequence;
     }
 
-    private static TaskCompletionSource CompletedGate()
+    public IReadOnlyList<SequencedEvent> Read(long fromInclusive, int limit)
     {
-        var done = new TaskCompletionSource();
-        done.SetResult();
-        return done;
+        lock (_gate)
+            return [.. Appends.SelectMany(a => a).Where(e => e.Sequence >= fromInclusive).Take(limit)];
     }
+
+    public void Dispose() => _release.Dispose();
 }

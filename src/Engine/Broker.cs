@@ -1,73 +1,59 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Spartan.Domain;
 
-namespace Spartan.Storage;
-
-/// <summary>Told about every committed batch, on the commit loop: keep it cheap (metrics, replication signal).</summary>
-public interface ICommitObserver
-{
-    void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime);
-}
+namespace Spartan.Engine;
 
 /// <summary>The single writer of a node: every queue operation, read or write, goes through its commit loop.</summary>
 /// <remarks>
-/// Ownership: one loop owns the <see cref="QueueSet"/>, the <see cref="IEventLog"/> and the parked consumers;
-/// request threads only enqueue commands and await their answers, so none blocks. The loop drains whatever is
-/// queued, decides and applies each command in order (later ones see earlier effects), hands newly visible
-/// messages to parked consumers, appends the batch's events as one write (group commit), and only then answers
-/// the batch's callers, so no client sees state that is not committed. A timer from the injected
-/// <see cref="TimeProvider"/> wakes the loop when a wait, a delay or a reservation that a parked consumer cares
-/// about ends.
-/// Failure: a failed append or a broken invariant fails the batch, every parked consumer and every later command
-/// with <see cref="StorageUnavailableException"/> and completes <see cref="Faulted"/>; memory is never rolled back
-/// by hand, the node is expected to stop and recover from its store.
+/// Ownership: one loop, on a thread of its own, owns the <see cref="QueueSet"/>, the store's event log and the parked
+/// consumers; request threads only enqueue commands and await their answers, so none blocks. The loop takes whatever is
+/// queued, decides and applies each command in order (later ones see earlier effects), hands newly visible messages to
+/// parked consumers, appends the batch's events as one write (group commit), and only then answers the batch's callers,
+/// so no client sees state that is not committed. A timer from the injected <see cref="TimeProvider"/> wakes the loop when
+/// a wait, a delay or a reservation that a parked consumer cares about ends. The loop is the only writer of the event
+/// log and of a replica's installed snapshot; snapshot and compaction jobs write only images the loop captured.
+/// Failure: a write the store refuses (a full disk) answers that batch 503, reads the state back from the store and
+/// serves reads only until the store takes writes again (SPEC §6). Any other exception in the loop — a broken invariant,
+/// a store that cannot even be read — fails the batch, every parked consumer and every later command with
+/// <see cref="StorageUnavailableException"/> and completes <see cref="Faulted"/>; the node must stop and recover.
 /// </remarks>
 public sealed partial class Broker : IAsyncDisposable
 {
     private const int MaxBatch = 4096;
-    private readonly Channel<Command> _commands;
+    private readonly CommandQueue _commands = new();
     private readonly TaskCompletionSource<Exception> _faulted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly QueueSet _state;
+    private readonly EngineStore _store;
     private readonly IEventLog _log;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly WaitRegistry _waits = new();
-    private readonly IStoreRecovery? _recovery;
     private readonly ITimer _wake;
-    private Task? _loop;
     private Thread? _thread;
     private long _lastSequence;
     private Instant _lastNow = Instant.MinValue;
     private int _parked;
     private bool _readOnly;
     private bool _followsPrimary;
+    private ICommitObserver[] _observers = [];
 
     /// <param name="state">The state to own, recovered from the store.</param>
-    /// <param name="log">Where committed events go.</param>
+    /// <param name="store">The store's ports: where events go, and what a replica's snapshot or a refused write needs.</param>
     /// <param name="time">The one clock of the node.</param>
     /// <param name="logger">Logs a fault or a store that stops taking writes.</param>
-    /// <param name="recovery">How to rebuild the state from the store after a write it refused; without one, such a
-    /// failure stops the loop (fail-stop).</param>
-    public Broker(QueueSet state, IEventLog log, TimeProvider time, ILogger<Broker>? logger = null, IStoreRecovery? recovery = null)
+    public Broker(QueueSet state, EngineStore store, TimeProvider time, ILogger<Broker>? logger = null)
     {
         _state = state;
-        _log = log;
+        _store = store;
+        _log = store.Log;
         _time = time;
-        _recovery = recovery;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _readOnly = !log.Writable;
-        _lastSequence = log.LastSequence;
-        // On its own thread the loop blocks while idle, and a writer's synchronous continuation only wakes it; on the
-        // pool, a synchronous continuation would run the whole loop on the writer's request thread.
-        _commands = Channel.CreateUnbounded<Command>(new UnboundedChannelOptions
-        {
-            SingleReader = true,
-            AllowSynchronousContinuations = log.SyncsEachWrite,
-        });
+        _lastSequence = _log.LastSequence;
+        _readOnly = !_log.Writable;
         _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -83,94 +69,71 @@ public sealed partial class Broker : IAsyncDisposable
     /// <summary>False while the store refuses writes (SPEC §6: a full disk): reads are served, writes answer 503.</summary>
     public bool Writable => _log.Writable;
 
-    private ICommitObserver[] _observers = [];
+    /// <summary>True once <see cref="Start"/> ran.</summary>
+    public bool Started => _thread is not null;
 
-    /// <summary>Adds an observer told about each committed batch, on the loop (call before <see cref="Start"/>).</summary>
-    public void AddObserver(ICommitObserver observer) => _observers = [.. _observers, observer];
+    /// <summary>Adds an observer told about each committed batch, on the loop. Observers are fixed once the loop runs.</summary>
+    /// <exception cref="InvalidOperationException">The loop already runs.</exception>
+    public void AddObserver(ICommitObserver observer)
+    {
+        if (Started) throw new InvalidOperationException("Observers are added before the commit loop starts.");
+        _observers = [.. _observers, observer];
+    }
 
-    /// <summary>Starts the commit loop: on a thread of its own when the log syncs each write, else on the pool.</summary>
-    /// <remarks>
-    /// With <c>fsync = "always"</c> the loop blocks in the sync for about 0.2 ms per batch; on a pool worker that
-    /// made the pool juggle threads (measured: 30% more CPU per push and 1.4× fewer pushes/s than on its own thread).
-    /// Without it the loop never blocks, and as a pool work item it rides on threads that are already running, where
-    /// a thread of its own must be woken by the OS for every batch: the same throughput, but under CPU contention
-    /// parked consumers were woken later (ADR 0005).
-    /// </remarks>
+    /// <summary>Starts the commit loop on a thread of its own: it blocks in each synced write and sleeps when idle, and a
+    /// pool worker would make the pool juggle threads around it (ADR 0005).</summary>
     public void Start()
     {
-        if (_loop is not null) return;
-        if (!_log.SyncsEachWrite)
-        {
-            _loop = Task.Run(RunAsync);
-            return;
-        }
-
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _loop = stopped.Task;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                RunAsync().GetAwaiter().GetResult();
-                stopped.TrySetResult();
-            }
-            catch (Exception error)
-            {
-                stopped.TrySetException(error);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Spartan commit loop",
-        };
-        _thread = thread;
-        thread.Start();
+        if (_thread is not null) return;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Spartan commit loop" };
+        _thread.Start();
     }
 
     /// <summary>Ends every long poll at once (answered with no message) and parks nobody from now on.</summary>
     public Task ReleaseWaitersAsync()
     {
         var release = new ReleaseCommand();
-        if (!_commands.Writer.TryWrite(release)) release.Fail(Stopped());
+        if (!_commands.TryAdd(release)) release.Fail(Stopped());
         return release.Task;
     }
 
     /// <summary>Releases waiters, stops taking commands, answers those already queued, waits for the loop.</summary>
     public async Task StopAsync()
     {
-        _commands.Writer.TryWrite(new ReleaseCommand());
-        _commands.Writer.TryComplete();
-        if (_loop is not null) await _loop;
+        _commands.TryAdd(new ReleaseCommand());
+        _commands.Complete();
+        if (_thread is not null) await _stopped.Task;
         await _wake.DisposeAsync();
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _commands.Dispose();
+    }
 
     private Task<T> Submit<T>(Command<T> command)
     {
-        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        if (!_commands.TryAdd(command)) command.Fail(Stopped());
         return command.Task;
     }
 
-    private void Wake() => _commands.Writer.TryWrite(new WakeCommand());
+    private void Wake() => _commands.TryAdd(new WakeCommand());
 
     private static StorageUnavailableException Stopped() => new("The node is stopping or its store failed.");
 
-    private async Task RunAsync()
+    private void Run()
     {
-        var reader = _commands.Reader;
         var pending = new List<Command>();
-        var batch = new CommitBatch(_state, _waits);
+        var batch = new CommitBatch(_state, _waits, _store);
         var served = batch.Served;
         var sequenced = new List<SequencedEvent>();
         _followsPrimary = _state.FollowsPrimary;
-        if (_readOnly) EnterReadOnly(_log.UnwritableReason);
         try
         {
-            while (await WaitForCommandsAsync(reader))
+            if (_readOnly) EnterReadOnly(_log.UnwritableReason);
+            while (_commands.Take(pending, MaxBatch))
             {
-                while (pending.Count < MaxBatch && reader.TryRead(out var command)) pending.Add(command);
-
                 // Event instants never run backwards in log order, even if the wall clock steps back.
                 var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
                 if (now < _lastNow) now = _lastNow;
@@ -187,67 +150,64 @@ public sealed partial class Broker : IAsyncDisposable
 
                 if (batch.RebaseTo is { } rebase)
                 {
-                    // The state was replaced whole; its store was rewritten by the installer before the command.
+                    // The state was replaced whole, and its store rewritten, by the command that set it.
                     Volatile.Write(ref _lastSequence, rebase);
                     batch.RebaseTo = null;
                 }
-                else if (batch.Events.Count > 0 && !await TryAppendAsync(batch, sequenced, pending, served))
+                else if (batch.Events.Count > 0 && !TryAppend(batch, sequenced, pending, served))
                 {
-                    pending.Clear();
-                    served.Clear();
-                    batch.Events.Clear();
-                    sequenced.Clear();
+                    Clear(pending, served, batch, sequenced);
                     continue;
                 }
 
                 batch.CommittedSequence = _lastSequence;
                 foreach (var command in pending) command.Complete();
                 foreach (var (waiter, messages) in served) waiter.Complete(messages);
-                pending.Clear();
-                served.Clear();
-                batch.Events.Clear();
-                sequenced.Clear();
+                Clear(pending, served, batch, sequenced);
                 Volatile.Write(ref _parked, _waits.Parked);
                 ArmWakeTimer(now);
             }
+
+            _stopped.TrySetResult();
         }
         catch (Exception error)
         {
             LogFault(_logger, error);
-            _commands.Writer.TryComplete();
+            _commands.Complete();
             var failure = new StorageUnavailableException("The store failed; nothing was acknowledged.", error);
             foreach (var command in pending) command.Fail(failure);
             foreach (var (waiter, _) in served) waiter.Fail(failure);
             _waits.FailAll(failure);
-            while (reader.TryRead(out var command)) command.Fail(failure);
+            foreach (var command in _commands.Drain()) command.Fail(failure);
             _faulted.TrySetResult(error);
+            _stopped.TrySetResult();
         }
     }
 
-    /// <summary>On the loop's own thread, blocks it until a command is queued; on the pool, yields the worker.</summary>
-    private ValueTask<bool> WaitForCommandsAsync(ChannelReader<Command> reader)
+    private static void Clear(List<Command> pending, List<(Waiter, IReadOnlyList<MessageSnapshot>)> served, CommitBatch batch,
+        List<SequencedEvent> sequenced)
     {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompleted || Thread.CurrentThread != _thread
-            ? wait
-            : new ValueTask<bool>(wait.AsTask().GetAwaiter().GetResult());
+        pending.Clear();
+        served.Clear();
+        batch.Events.Clear();
+        sequenced.Clear();
     }
 
     /// <summary>Appends the batch; when the store refuses it and a recovery is known, answers the batch 503, puts the
     /// state back to what the store holds and serves reads only (SPEC §6). Without a recovery the failure is thrown
     /// (fail-stop).</summary>
-    private async ValueTask<bool> TryAppendAsync(CommitBatch batch, List<SequencedEvent> sequenced, List<Command> pending,
+    private bool TryAppend(CommitBatch batch, List<SequencedEvent> sequenced, List<Command> pending,
         List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served)
     {
         try
         {
-            await AppendAsync(batch, sequenced);
+            Append(batch, sequenced);
             return true;
         }
-        catch (Exception error) when (_recovery is not null && !_log.Writable)
+        catch (Exception error) when (_store.Recovery is not null && !_log.Writable)
         {
             // Memory already holds the refused batch; never undo it by hand: read back what the store holds.
-            var rebuilt = _recovery.Rebuild(_state);
+            var rebuilt = _store.Recovery.Rebuild(_state);
             if (rebuilt != _lastSequence)
                 throw new InvalidOperationException(
                     $"The store holds events up to {rebuilt} after a refused write, but {_lastSequence} were committed.", error);
@@ -282,14 +242,12 @@ public sealed partial class Broker : IAsyncDisposable
     private StorageUnavailableException Unwritable() =>
         new($"The store takes no writes: {_log.UnwritableReason ?? "it failed"}.");
 
-    private async ValueTask AppendAsync(CommitBatch batch, List<SequencedEvent> sequenced)
+    private void Append(CommitBatch batch, List<SequencedEvent> sequenced)
     {
         var next = _lastSequence;
         foreach (var e in batch.Events) sequenced.Add(new SequencedEvent(++next, e));
         var started = Stopwatch.GetTimestamp();
-        // A syncing log completes synchronously, so the loop stays on its own thread; one that does not moves the
-        // loop to the pool, which is slower but still correct (it is still the only reader).
-        await _log.AppendAsync(sequenced, CancellationToken.None);
+        _log.Append(sequenced);
         Volatile.Write(ref _lastSequence, next);
         var elapsed = Stopwatch.GetElapsedTime(started);
         foreach (var observer in _observers) observer.Committed(sequenced, elapsed);
@@ -314,6 +272,8 @@ public sealed partial class Broker : IAsyncDisposable
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Task => _done.Task;
+
+        public override bool Reads => true;
 
         public override void Execute(CommitBatch batch) => batch.Waits.Release();
 

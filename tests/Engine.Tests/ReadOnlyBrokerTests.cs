@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Domain;
+using Spartan.Engine;
 
-namespace Spartan.Storage.Tests;
+namespace Spartan.Engine.Tests;
 
 /// <summary>SPEC §6, a store that refuses a write (a full disk): that batch answers 503, the state goes back to what
 /// the store holds, reads go on, writes answer 503, and writes are taken again once the store takes them.</summary>
@@ -19,7 +20,7 @@ public sealed class ReadOnlyBrokerTests : IAsyncLifetime
     public ReadOnlyBrokerTests()
     {
         _recovery = new ReplayRecovery(_log);
-        _broker = new Broker(new QueueSet(Declared), _log, _clock, recovery: _recovery);
+        _broker = new Broker(new QueueSet(Declared), new EngineStore(_log, Recovery: _recovery), _clock);
         _broker.Start();
     }
 
@@ -112,7 +113,7 @@ public sealed class ReadOnlyBrokerTests : IAsyncLifetime
     public async Task A_log_that_starts_unwritable_serves_reads_only_until_it_takes_writes()
     {
         var log = new RecordingLog { UnwritableReason = "the disk is full" };
-        await using var broker = new Broker(new QueueSet(Declared), log, _clock, recovery: new ReplayRecovery(log));
+        await using var broker = new Broker(new QueueSet(Declared), new EngineStore(log, Recovery: new ReplayRecovery(log)), _clock);
         broker.Start();
 
         Assert.Equal(0, (await broker.CountAsync(Q)).Size);

@@ -2,14 +2,17 @@ using NodaTime;
 using Spartan.Domain;
 using Spartan.Domain.Events;
 
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 /// <summary>What a command sees while the commit loop executes it: the state, the batch's instant, the events
 /// decided so far in the batch, and the consumers parked for messages.</summary>
-internal sealed class CommitBatch(QueueSet state, WaitRegistry waits)
+internal sealed class CommitBatch(QueueSet state, WaitRegistry waits, EngineStore store)
 {
     public QueueSet State { get; } = state;
     public WaitRegistry Waits { get; } = waits;
+
+    /// <summary>The store's ports, for the few commands that write more than events (a replica's snapshot, positions).</summary>
+    public EngineStore Store { get; } = store;
     public List<QueueEvent> Events { get; } = [];
     public Instant Now { get; set; }
 

@@ -2,7 +2,7 @@ using NodaTime;
 using Spartan.Domain;
 using Spartan.Domain.Events;
 
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 /// <summary>A consumer parked on a queue until a message becomes visible or its wait ends (long polling).</summary>
 /// <remarks>Parked without a thread: it is a task completion source. Exactly one of the loop (serving it or

@@ -1,7 +1,7 @@
 using NodaTime;
 using Spartan.Domain;
 
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 public sealed partial class Broker
 {
@@ -16,7 +16,7 @@ public sealed partial class Broker
     public Task<IReadOnlyList<MessageSnapshot>> PopWaitAsync(string queue, int count, TimeSpan wait, CancellationToken aborted)
     {
         var command = new PopWaitCommand(queue, count, Duration.FromTimeSpan(wait), aborted);
-        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        if (!_commands.TryAdd(command)) command.Fail(Stopped());
         return command.Task;
     }
 
@@ -49,7 +49,7 @@ public sealed partial class Broker
     public Task<StateImage> CaptureAsync()
     {
         var command = new CaptureCommand();
-        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        if (!_commands.TryAdd(command)) command.Fail(Stopped());
         return command.Task;
     }
 
@@ -59,12 +59,12 @@ public sealed partial class Broker
     public Task<T> AtCommitBoundaryAsync<T>(Func<long, long, T> action)
     {
         var command = new BoundaryCommand<T>(action);
-        if (!_commands.Writer.TryWrite(command)) command.Fail(Stopped());
+        if (!_commands.TryAdd(command)) command.Fail(Stopped());
         return command.Task;
     }
 
     /// <summary>A copy of the state once the loop has stopped (the final snapshot of a graceful stop).</summary>
-    public StateImage CaptureStopped() => _loop is { IsCompleted: false }
+    public StateImage CaptureStopped() => _thread is not null && !_stopped.Task.IsCompleted
         ? throw new InvalidOperationException("The commit loop still runs.")
         : _state.Capture(CommittedSequence) with { TakenAt = Instant.FromDateTimeOffset(_time.GetUtcNow()) };
 
@@ -73,8 +73,23 @@ public sealed partial class Broker
     public Task<ReplicatedOutcome> ApplyReplicatedAsync(IReadOnlyList<SequencedEvent> events) =>
         Submit(new ApplyReplicatedCommand(events));
 
-    /// <summary>A replica replaces its whole state by its primary's snapshot (its store already holds it).</summary>
-    public Task<long> InstallSnapshotAsync(StateImage image) => Submit(new InstallSnapshotCommand(image));
+    /// <summary>A replica replaces its whole state and its store's content by its primary's snapshot, on the loop (the
+    /// only writer of the store); answers the sequence it now holds. Throws <see cref="StorageUnavailableException"/>
+    /// when the store refused it, leaving the state as it was.</summary>
+    public Task<long> InstallSnapshotAsync(StateImage image)
+    {
+        var command = new InstallSnapshotCommand(image);
+        if (!_commands.TryAdd(command)) command.Fail(Stopped());
+        return command.Task;
+    }
+
+    /// <summary>Records, on the loop, that <paramref name="replica"/> holds every event up to <paramref name="sequence"/>
+    /// (so compaction keeps what it still needs); a store that takes no writes keeps the older position.</summary>
+    public void RecordReplicaPosition(string replica, long sequence)
+    {
+        if (_store.Positions is null) return;
+        _commands.TryAdd(new RecordPositionCommand(replica, sequence));
+    }
 
     /// <summary>Ends reservations that ran out in every queue; returns how many events that took.</summary>
     public Task<int> TickAsync() => Submit(new MaintenanceCommand(collectGarbage: false));

@@ -1,4 +1,4 @@
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 /// <summary>How far a long startup step is: what it does, how much of how much is done.</summary>
 public readonly record struct StepProgress(string Step, long Done, long Total);

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
 using Spartan.Domain;
 using Spartan.Domain.Events;
+using Spartan.Engine;
 
-namespace Spartan.Storage.Tests;
+namespace Spartan.Engine.Tests;
 
 /// <summary>The commit loop: ordering, group commit, replies only after the write, fail-stop.</summary>
 public sealed class BrokerTests : IAsyncLifetime
@@ -16,7 +17,7 @@ public sealed class BrokerTests : IAsyncLifetime
 
     public BrokerTests()
     {
-        _broker = new Broker(new QueueSet([new QueueDefinition(Q, null, 1, 30, null)]), _log, _clock);
+        _broker = new Broker(new QueueSet([new QueueDefinition(Q, null, 1, 30, null)]), new EngineStore(_log), _clock);
         _broker.Start();
     }
 

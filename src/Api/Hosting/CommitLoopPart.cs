@@ -1,20 +1,21 @@
-using Spartan.Storage;
+using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
-/// <summary>Runs the broker's commit loop for the life of the host.</summary>
-/// <remarks>The host stops Kestrel (draining requests in flight) before hosted services, so the loop still answers
-/// every request that was accepted; parked long polls are answered (no message) when the stop begins. If the loop faults (the store failed), the node stops with exit code 1
-/// rather than serve from memory it can no longer make durable.</remarks>
-public sealed partial class BrokerService(Broker broker, NodeMetrics metrics, IHostApplicationLifetime lifetime,
-    ILogger<BrokerService> logger)
-    : IHostedService
+/// <summary>Runs the commit loop for the life of the node, with every commit observer (metrics, the replication ring) in
+/// place before it starts.</summary>
+/// <remarks>Long polls are released as soon as the stop begins, not after Kestrel's drain timeout. If the loop faults (the
+/// store can no longer be read or an invariant broke), the node stops with exit code 1 rather than serve from memory it
+/// cannot make durable.</remarks>
+public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObserver> observers, IHostApplicationLifetime lifetime,
+    ILogger<CommitLoopPart> logger) : INodePart
 {
+    public string Name => "commit loop";
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        broker.AddObserver(metrics);
+        foreach (var observer in observers) broker.AddObserver(observer);
         broker.Start();
-        // Long polls may park for 20 s; release them as soon as the stop begins, not after Kestrel's drain timeout.
         lifetime.ApplicationStopping.Register(() => _ = broker.ReleaseWaitersAsync());
         _ = broker.Faulted.ContinueWith(fault =>
         {

@@ -1,7 +1,6 @@
 using NodaTime;
-using Spartan.Storage;
 
-namespace Spartan.Replication.Primary;
+namespace Spartan.Engine;
 
 /// <summary>The most recent committed events, kept in memory for the replicators to tail, and a signal raised at
 /// each commit.</summary>
@@ -37,6 +36,13 @@ public sealed class RetainedEvents(int capacity = 1 << 16) : ICommitObserver
             _first = sequence + 1;
             _last = sequence;
         }
+    }
+
+    /// <summary><see cref="StartAfter"/>, for building one in an expression.</summary>
+    public RetainedEvents StartingAfter(long sequence)
+    {
+        StartAfter(sequence);
+        return this;
     }
 
     public void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime)

@@ -1,4 +1,4 @@
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 /// <summary>The data folder cannot be used: locked by another process, of an unknown format, or corrupt. The node
 /// refuses to start rather than start empty over it (SPEC §6); the message names the folder and the cause.</summary>

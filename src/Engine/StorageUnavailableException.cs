@@ -1,4 +1,4 @@
-namespace Spartan.Storage;
+namespace Spartan.Engine;
 
 /// <summary>The store failed or the node is stopping: nothing of the operation was acknowledged (503).</summary>
 public sealed class StorageUnavailableException : Exception
