@@ -13,12 +13,16 @@ public sealed class Message
 {
     private const long None = long.MinValue;
 
+    // No reservation timeout of its own: pop's override ranges 0–43200, so the largest uint cannot be one.
+    private const uint NoOverride = uint.MaxValue;
+
     private readonly long _dispatchedAt;
     private long _visibleAt;
     private long _obtainedAt = None;
     private Guid _receipt;
     private readonly uint _delay;
     private readonly bool _hasDelay;
+    private uint _reservationTimeout = NoOverride;
 
     internal Message(
         Guid id, MessageBody body, int offsetSeconds, byte priority, IReadOnlyDictionary<string, string> attributes,
@@ -46,7 +50,20 @@ public sealed class Message
     public byte Priority { get; }
     public IReadOnlyDictionary<string, string> Attributes { get; }
     public uint MaxTries { get; }
+
+    /// <summary>The message's own timeout: how long its reservations last unless a pop asked for another.</summary>
     public uint Timeout { get; internal set; }
+
+    /// <summary>The current reservation's own timeout (pop's <c>?timeout=S</c>), or null when it lasts
+    /// <see cref="Timeout"/>; dropped when the reservation ends.</summary>
+    public uint? ReservationTimeout
+    {
+        get => _reservationTimeout == NoOverride ? null : _reservationTimeout;
+        internal set => _reservationTimeout = value ?? NoOverride;
+    }
+
+    /// <summary>How long the current (or next) reservation lasts: what <c>time.timeout.max</c> shows.</summary>
+    public uint EffectiveTimeout => _reservationTimeout == NoOverride ? Timeout : _reservationTimeout;
 
     /// <summary>The delay in seconds the push (or the queue's settings) gave, or null when none did.</summary>
     public uint? Delay => _hasDelay ? _delay : null;
@@ -86,7 +103,7 @@ public sealed class Message
 
     /// <summary>The last instant of the current reservation in Unix nanoseconds, for the reservation index.</summary>
     internal long ReservedUntilNanos =>
-        (_obtainedAt == None ? _dispatchedAt : _obtainedAt) + Timeout * NodaConstants.NanosecondsPerSecond;
+        (_obtainedAt == None ? _dispatchedAt : _obtainedAt) + EffectiveTimeout * NodaConstants.NanosecondsPerSecond;
 
     /// <summary>The instant the message first becomes (became) visible when a delay was given (SPEC §3.3 <c>time.delay</c>).</summary>
     public Instant? DelayedUntil => _hasDelay ? FromNanos(_dispatchedAt + _delay * NodaConstants.NanosecondsPerSecond) : null;
@@ -102,7 +119,7 @@ public sealed class Message
     /// <summary>An immutable copy to hand to another thread; the receipt only for the consumer that reserved.</summary>
     public MessageSnapshot Snapshot(bool withReceipt) => new(
         Id, Body, OffsetSeconds, Priority, Attributes, withReceipt ? LatestReceipt : null, Status, Tries, MaxTries,
-        DispatchedAt, DelayedUntil, VisibleAt, Timeout, ObtainedAt);
+        DispatchedAt, DelayedUntil, VisibleAt, EffectiveTimeout, ObtainedAt);
 
     // Checked: an instant outside the int64 nanosecond range (years 1678–2261) is a clock fault, not a message.
     private static long ToNanos(Instant instant) => (instant - NodaConstants.UnixEpoch).ToInt64Nanoseconds();

@@ -13,11 +13,14 @@ public sealed partial class Queue
         {
             messages[i++] = new MessageImage(m.Id, m.Body, m.OffsetSeconds, m.Priority, m.Attributes, m.MaxTries,
                 m.Timeout, m.Delay, m.DispatchedAt, m.Status, m.Tries, m.ObtainedAt, m.LatestReceipt, m.VisibleAt,
-                m.Sequence);
+                m.Sequence, m.ReservationTimeout);
         }
 
-        return new QueueImage(Name, _nextSequence, messages,
-            _promotedUntil == Instant.MinValue ? null : _promotedUntil);
+        return new QueueImage(Name, _nextSequence, messages, _promotedUntil == Instant.MinValue ? null : _promotedUntil)
+        {
+            Settings = Definition.Settings,
+            CreatedAt = CreatedAt,
+        };
     }
 
     /// <summary>Replaces the whole content of the queue by <paramref name="image"/>.</summary>
@@ -26,6 +29,8 @@ public sealed partial class Queue
     /// in and later events apply exactly as they did on the original.</remarks>
     internal void Restore(QueueImage image)
     {
+        if (image.Settings is { } settings) Definition = settings.Resolve(Name);
+        CreatedAt = image.CreatedAt;
         _byId.Clear();
         _ready.Clear();
         _delayed.Clear();
@@ -48,6 +53,7 @@ public sealed partial class Queue
                 LatestReceipt = m.LatestReceipt,
                 VisibleAt = m.VisibleAt,
                 Sequence = m.Sequence,
+                ReservationTimeout = m.ReservationTimeout,
             };
             if (!_byId.TryAdd(message))
                 throw new InvalidOperationException($"Image of queue {Name} holds message {m.Id} twice.");

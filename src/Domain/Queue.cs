@@ -25,6 +25,10 @@ public sealed partial class Queue
     public QueueDefinition Definition { get; internal set; }
     public string Name => Definition.Name;
 
+    /// <summary>When the queue was created through the API (SPEC §10), or null for one that exists because the
+    /// configuration declares it (or because older data named it).</summary>
+    public Instant? CreatedAt { get; internal set; }
+
     /// <summary>Every message held, in any state (SPEC §2.9).</summary>
     public int Size => _byId.Count;
 
@@ -97,6 +101,7 @@ public sealed partial class Queue
         message.Tries++;
         message.ObtainedAt = e.At;
         message.LatestReceipt = e.Receipt;
+        message.ReservationTimeout = e.Timeout;
         Place(message);
     }
 
@@ -104,20 +109,29 @@ public sealed partial class Queue
     {
         var message = Unplace(e.MessageId, e.At);
         message.LatestReceipt = null;
+        message.ReservationTimeout = null;
         MakeVisibleAgain(message, e.At);
     }
 
     internal void ApplyExpired(ReservationExpired e)
     {
         // The receipt stays the latest: a slow consumer may still delete with it (SPEC §2.3).
-        MakeVisibleAgain(Unplace(e.MessageId, e.At), e.At);
+        var message = Unplace(e.MessageId, e.At);
+        message.ReservationTimeout = null;
+        MakeVisibleAgain(message, e.At);
     }
 
     internal void ApplyTouched(ReservationTouched e)
     {
         var message = Unplace(e.MessageId, e.At);
         message.ObtainedAt = e.At;
-        if (e.Timeout is { } timeout) message.Timeout = timeout;
+        if (e.Timeout is { } timeout)
+        {
+            // A new timeout replaces the message's (as before there were per-reservation ones) and this reservation's.
+            message.Timeout = timeout;
+            message.ReservationTimeout = null;
+        }
+
         Place(message);
     }
 

@@ -15,25 +15,26 @@ public sealed partial class QueueSet
         return request.Id;
     }
 
-    /// <summary>Reserves the first visible message (SPEC §2.2) under <paramref name="receipt"/>.</summary>
-    public MessageDecision Pop(string queue, Receipt receipt, Instant now, List<QueueEvent> events)
+    /// <summary>Reserves the first visible message (SPEC §2.2) under <paramref name="receipt"/>, for
+    /// <paramref name="timeout"/> seconds when given instead of the message's own timeout.</summary>
+    public MessageDecision Pop(string queue, Receipt receipt, Instant now, List<QueueEvent> events, uint? timeout = null)
     {
         var target = AdvanceTo(queue, now, events);
         if (target.NextVisible is not { } message) return MessageDecision.Of(Outcome.NoMessage);
-        Emit(new MessageReserved(queue, now, message.Id, receipt), events);
+        Emit(new MessageReserved(queue, now, message.Id, receipt, timeout), events);
         return MessageDecision.Ok(message.Snapshot(withReceipt: true));
     }
 
-    /// <summary>Reserves up to <paramref name="max"/> visible messages in pop order, each under a new receipt,
-    /// adding them to <paramref name="into"/>; returns how many it reserved.</summary>
+    /// <summary>Reserves up to <paramref name="max"/> visible messages in pop order, each under a new receipt (for
+    /// <paramref name="timeout"/> seconds when given), adding them to <paramref name="into"/>; returns how many.</summary>
     public int PopMany(string queue, int max, Func<Receipt> newReceipt, Instant now, List<QueueEvent> events,
-        List<MessageSnapshot> into)
+        List<MessageSnapshot> into, uint? timeout = null)
     {
         var target = AdvanceTo(queue, now, events);
         var taken = 0;
         while (taken < max && target.NextVisible is { } message)
         {
-            Emit(new MessageReserved(queue, now, message.Id, newReceipt()), events);
+            Emit(new MessageReserved(queue, now, message.Id, newReceipt(), timeout), events);
             into.Add(message.Snapshot(withReceipt: true));
             taken++;
         }

@@ -16,13 +16,20 @@ public sealed partial class QueueSet
     /// <summary>Replaces the content of every queue named in <paramref name="image"/>, creating those not
     /// declared (as replay does), so that applying the events after <see cref="StateImage.Sequence"/> rebuilds
     /// the state the image was taken from.</summary>
-    /// <remarks>Replaces whatever the set held (a replica installing its primary's snapshot).</remarks>
+    /// <remarks>Replaces whatever the set held (a replica installing its primary's snapshot): a declared queue the
+    /// image does not mention ends up empty, any other such queue is gone (it was deleted, or never existed there).</remarks>
     public void Restore(StateImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        // Queues the image does not mention end up empty, so restoring over a used set replaces it whole.
-        foreach (var existing in _queues.Values)
-            existing.Restore(new QueueImage(existing.Name, 0, [], null));
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var queue in image.Queues) named.Add(queue.Name);
+        foreach (var existing in _queues.Values.ToArray())
+        {
+            if (named.Contains(existing.Name)) continue;
+            if (_declared.Contains(existing.Name)) existing.Restore(new QueueImage(existing.Name, 0, [], null));
+            else _queues.Remove(existing.Name);
+        }
+
         foreach (var queue in image.Queues) ForReplay(queue.Name).Restore(queue);
     }
 }

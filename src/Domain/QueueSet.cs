@@ -12,10 +12,17 @@ public sealed partial class QueueSet
 {
     private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
     private readonly Dictionary<string, Queue> _queues = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
 
+    /// <param name="definitions">The queues the configuration declares: they exist from the start, whatever the events
+    /// say, and a snapshot without them leaves them empty rather than gone.</param>
     public QueueSet(IEnumerable<QueueDefinition> definitions)
     {
-        foreach (var definition in definitions) _queues.Add(definition.Name, new Queue(definition));
+        foreach (var definition in definitions)
+        {
+            _queues.Add(definition.Name, new Queue(definition));
+            _declared.Add(definition.Name);
+        }
     }
 
     /// <summary>True on a replica: reads never decide expiry (which would emit events the primary did not), and
@@ -27,6 +34,9 @@ public sealed partial class QueueSet
 
     public bool Contains(string name) => _queues.ContainsKey(name);
 
+    /// <summary>How many queues exist, declared and runtime.</summary>
+    public int QueueCount => _queues.Count;
+
     public Queue this[string name] => _queues.TryGetValue(name, out var queue)
         ? queue
         : throw new KeyNotFoundException($"Queue {name} is not declared.");
@@ -34,6 +44,13 @@ public sealed partial class QueueSet
     /// <summary>Folds one event into the state.</summary>
     public void Apply(QueueEvent e)
     {
+        switch (e)
+        {
+            case QueueCreated created: ApplyCreated(created); return;
+            case QueueChanged changed: ForReplay(changed.Queue).Definition = changed.Settings.Resolve(changed.Queue); return;
+            case QueueDeleted deleted: _queues.Remove(deleted.Queue); return;
+        }
+
         var queue = ForReplay(e.Queue);
         switch (e)
         {
@@ -58,7 +75,8 @@ public sealed partial class QueueSet
         Message? Held(string name, Guid id) => _queues.GetValueOrDefault(name)?.Find(id);
         return e switch
         {
-            QueueCleared => null,
+            QueueCleared or QueueCreated or QueueChanged => null,
+            QueueDeleted => queue is null ? $"there is no queue {e.Queue} to delete" : null,
             MessagePushed p => Held(p.Queue, p.MessageId) is null ? null : $"message {p.MessageId} is already in {p.Queue}",
             MessageEvent m when queue?.Find(m.MessageId) is not { } message => $"queue {e.Queue} holds no message {m.MessageId}",
             MessageReserved r when queue!.Find(r.MessageId)!.Status != MessageStatus.Available => $"message {r.MessageId} is not available",
@@ -68,6 +86,14 @@ public sealed partial class QueueSet
             MessageRedriven r when Held(r.Target, r.MessageId) is not null => $"message {r.MessageId} is already in {r.Target}",
             _ => null,
         };
+    }
+
+    private void ApplyCreated(QueueCreated e)
+    {
+        // A queue that exists already (declared, or named by older events) takes these settings and keeps its messages.
+        var queue = ForReplay(e.Queue);
+        queue.Definition = e.Settings.Resolve(e.Queue);
+        queue.CreatedAt ??= e.At;
     }
 
     private void ApplyDeadLettered(Queue source, MessageDeadLettered e)

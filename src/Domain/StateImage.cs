@@ -20,7 +20,8 @@ public readonly record struct MessageImage(
     Instant? ObtainedAt,
     Receipt? LatestReceipt,
     Instant VisibleAt,
-    long Sequence);
+    long Sequence,
+    uint? ReservationTimeout = null);
 
 /// <summary>One queue as it was at a sequence number: its messages and the counters replay depends on.</summary>
 /// <param name="Name">The queue's name; its definition comes from the configuration, not from the image.</param>
@@ -28,7 +29,14 @@ public readonly record struct MessageImage(
 /// <param name="Messages">Every message, in no particular order.</param>
 /// <param name="PromotedUntil">The instant up to which delayed messages were moved into the visible line, or
 /// null when never. Kept because a clock that stepped back must not change which line a restored message is in.</param>
-public sealed record QueueImage(string Name, long NextSequence, MessageImage[] Messages, Instant? PromotedUntil);
+public sealed record QueueImage(string Name, long NextSequence, MessageImage[] Messages, Instant? PromotedUntil)
+{
+    /// <summary>The queue's settings (SPEC §10), or null in images older than runtime queues (the configuration's apply).</summary>
+    public QueueSettings? Settings { get; init; }
+
+    /// <summary>When the queue was created through the API, or null.</summary>
+    public Instant? CreatedAt { get; init; }
+}
 
 /// <summary>Every queue of a node as it was right after the event numbered <paramref name="Sequence"/>.</summary>
 public sealed record StateImage(long Sequence, QueueImage[] Queues)

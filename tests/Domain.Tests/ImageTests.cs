@@ -23,7 +23,7 @@ public sealed class ImageTests(ITestOutputHelper output)
         restored.Restore(image);
         for (var i = (int)image.Sequence; i < live.Events.Count; i++) restored.Apply(live.Events[i]);
 
-        Assert.Equal(10, live.Events.Select(e => e.GetType()).Distinct().Count());
+        Assert.Equal(13, live.Events.Select(e => e.GetType()).Distinct().Count());
         StateComparison.AssertIdentical(live.Set, restored, live.Now);
     }
 

@@ -2,11 +2,13 @@ using Bogus;
 
 namespace Spartan.Domain.Tests;
 
-/// <summary>Random operations over three queues (one with a dead-letter queue) that, over a few thousand steps,
-/// make every kind of event; shared with the storage tests, which persist what it emits.</summary>
+/// <summary>Random operations over three declared queues (one with a dead-letter queue) and a runtime queue that comes
+/// and goes, which over a few thousand steps make every kind of event; shared with the storage tests, which persist
+/// what it emits.</summary>
 internal sealed class RandomWorkload
 {
-    private static readonly string[] QueueNames = ["a", "a-dead", "b"];
+    private const string Runtime = "r";
+    private static readonly string[] QueueNames = ["a", "a-dead", "b", Runtime];
     private readonly Randomizer _random;
     private readonly List<(string Queue, MessageSnapshot Message)> _reservations = [];
 
@@ -27,8 +29,9 @@ internal sealed class RandomWorkload
         var live = Harness;
         var random = _random;
         var queue = random.ArrayElement(QueueNames);
+        if (!live.Set.Contains(queue)) queue = "b"; // the runtime queue may be gone right now
         var now = live.Now;
-        switch (random.Number(0, 9))
+        switch (random.Number(0, 10))
         {
             case 0 or 1 or 2:
                 live.Set.Push(queue, new PushRequest(random.Guid(), random.String2(random.Number(0, 20)),
@@ -40,7 +43,8 @@ internal sealed class RandomWorkload
                     random.Bool(0.2f) ? (uint)random.Number(0, 10) : null), now, live.Events);
                 break;
             case 3 or 4:
-                var popped = live.Set.Pop(queue, new Receipt(random.Guid()), now, live.Events);
+                var timeout = random.Bool(0.2f) ? (uint?)random.Number(1, 25) : null;
+                var popped = live.Set.Pop(queue, new Receipt(random.Guid()), now, live.Events, timeout);
                 if (popped.Message is { } m) _reservations.Add((queue, m));
                 break;
             case 5 when _reservations.Count > 0:
@@ -61,11 +65,26 @@ internal sealed class RandomWorkload
                 else if (random.Bool(0.1f)) live.Set.Redrive("a", now, live.Events);
                 else live.Set.CollectGarbage(now, live.Events);
                 break;
+            case 9:
+                RuntimeQueueStep(now);
+                break;
             default:
                 live.Set.Tick(now, live.Events);
                 break;
         }
 
+        _reservations.RemoveAll(r => !live.Set.Contains(r.Queue));
         live.Advance(random.Double(0, 3));
+    }
+
+    /// <summary>Creates, changes or deletes the runtime queue, so its events mix with the others.</summary>
+    private void RuntimeQueueStep(NodaTime.Instant now)
+    {
+        var live = Harness;
+        var settings = new QueueSettings(_random.Bool(0.3f) ? "a-dead" : null, _random.Bool() ? (uint)_random.Number(1, 3) : null,
+            _random.Bool() ? (uint)_random.Number(5, 20) : null, null);
+        if (!live.Set.Contains(Runtime)) live.Set.CreateQueue(Runtime, settings, 100, now, live.Events);
+        else if (_random.Bool(0.3f)) live.Set.DeleteQueue(Runtime, now, live.Events);
+        else live.Set.ChangeQueue(Runtime, settings, now, live.Events);
     }
 }

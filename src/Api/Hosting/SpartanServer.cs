@@ -162,20 +162,9 @@ public static class QueueDefinitions
     {
         foreach (var name in config.Queues)
         {
-            var defaults = QueueDefinition.WithDefaults(name);
-            if (!config.QueueSettings.TryGetValue(name, out var settings))
-            {
-                yield return defaults;
-                continue;
-            }
-
-            yield return defaults with
-            {
-                DeadLetter = settings.DeadLetter,
-                MaxTries = settings.MaxTries ?? defaults.MaxTries,
-                Timeout = settings.Timeout ?? defaults.Timeout,
-                Delay = settings.Delay ?? defaults.Delay,
-            };
+            yield return config.QueueSettings.TryGetValue(name, out var s)
+                ? new QueueSettings(s.DeadLetter, s.MaxTries, s.Timeout, s.Delay).Resolve(name)
+                : QueueSettings.None.Resolve(name);
         }
     }
 }

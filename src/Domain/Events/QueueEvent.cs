@@ -23,8 +23,9 @@ public sealed record MessagePushed(
     uint Timeout,
     uint? Delay) : MessageEvent(Queue, At, MessageId);
 
-/// <summary>A consumer reserved the message under a new receipt.</summary>
-public sealed record MessageReserved(string Queue, Instant At, Guid MessageId, Receipt Receipt)
+/// <summary>A consumer reserved the message under a new receipt; <paramref name="Timeout"/>, when given, is how long
+/// this reservation lasts instead of the message's own timeout (pop's <c>?timeout=S</c>, SQS's VisibilityTimeout).</summary>
+public sealed record MessageReserved(string Queue, Instant At, Guid MessageId, Receipt Receipt, uint? Timeout = null)
     : MessageEvent(Queue, At, MessageId);
 
 /// <summary>A reserved message was handed back and is visible again from <c>At</c>.</summary>
@@ -62,3 +63,13 @@ public sealed record QueueCleared(string Queue, Instant At) : QueueEvent(Queue, 
 /// was) with fresh state, visible at once, its <c>spartan.*</c> attributes dropped (SPEC §2.7 redrive).</summary>
 public sealed record MessageRedriven(string Queue, Instant At, Guid MessageId, string Target, uint MaxTries, uint Timeout)
     : MessageEvent(Queue, At, MessageId);
+
+/// <summary>A queue came into being with these settings (SPEC §10); for a queue that exists already (declared in the
+/// configuration), its settings become these.</summary>
+public sealed record QueueCreated(string Queue, Instant At, QueueSettings Settings) : QueueEvent(Queue, At);
+
+/// <summary>A queue's settings became <paramref name="Settings"/> (null fields unset).</summary>
+public sealed record QueueChanged(string Queue, Instant At, QueueSettings Settings) : QueueEvent(Queue, At);
+
+/// <summary>A queue was removed, and every message it held with it.</summary>
+public sealed record QueueDeleted(string Queue, Instant At) : QueueEvent(Queue, At);

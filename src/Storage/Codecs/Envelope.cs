@@ -16,6 +16,9 @@ public enum RecordTag : byte
     MessageCollected = 8,
     QueueCleared = 9,
     MessageRedriven = 10,
+    QueueCreated = 11,
+    QueueChanged = 12,
+    QueueDeleted = 13,
 
     /// <summary>One queue of a snapshot (a <see cref="Spartan.Domain.QueueImage"/>).</summary>
     QueueImage = 64,
@@ -36,13 +39,18 @@ public enum RecordTag : byte
 /// </remarks>
 public static class Envelope
 {
-    /// <summary>The version this build writes and the newest it reads.</summary>
-    public const uint SchemaVersion = 1;
+    /// <summary>The newest version this build writes and reads. A record is written with the oldest version that
+    /// has every key and tag it uses, so records without the newer features stay readable by older builds.</summary>
+    public const uint SchemaVersion = 2;
 
-    internal static void WriteHeader(ref MessagePackWriter writer, RecordTag tag, int payloadFields)
+    /// <summary>The version of runtime queues (SPEC §10): tags 11–13, a reservation's own timeout, queue settings in
+    /// images.</summary>
+    public const uint RuntimeQueuesVersion = 2;
+
+    internal static void WriteHeader(ref MessagePackWriter writer, RecordTag tag, int payloadFields, uint version = 1)
     {
         writer.WriteArrayHeader(3);
-        writer.Write(SchemaVersion);
+        writer.Write(version);
         writer.Write((byte)tag);
         writer.WriteArrayHeader(payloadFields);
     }

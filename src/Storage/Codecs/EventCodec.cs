@@ -28,8 +28,11 @@ public static class EventCodec
                 Fields.Write(ref writer, p.Delay);
                 break;
             case MessageReserved r:
-                Begin(ref writer, RecordTag.MessageReserved, 4, r);
+                // Key 4, the reservation's own timeout, only when there is one: other reservations stay version 1.
+                Begin(ref writer, RecordTag.MessageReserved, r.Timeout is null ? 4 : 5, r,
+                    r.Timeout is null ? 1 : Envelope.RuntimeQueuesVersion);
                 Fields.Write(ref writer, r.Receipt.Value);
+                if (r.Timeout is { } timeout) writer.Write(timeout);
                 break;
             case MessageRequeued r:
                 Begin(ref writer, RecordTag.MessageRequeued, 3, r);
@@ -67,6 +70,17 @@ public static class EventCodec
                 writer.Write(r.MaxTries);
                 writer.Write(r.Timeout);
                 break;
+            case QueueCreated c:
+                WriteQueueSettings(ref writer, RecordTag.QueueCreated, c.Queue, c.At, c.Settings);
+                break;
+            case QueueChanged c:
+                WriteQueueSettings(ref writer, RecordTag.QueueChanged, c.Queue, c.At, c.Settings);
+                break;
+            case QueueDeleted d:
+                Envelope.WriteHeader(ref writer, RecordTag.QueueDeleted, 2, Envelope.RuntimeQueuesVersion);
+                writer.Write(d.Queue);
+                Fields.Write(ref writer, d.At);
+                break;
             default:
                 throw new CodecException($"No encoding for event type {e.GetType().Name}.");
         }
@@ -85,9 +99,19 @@ public static class EventCodec
     /// <summary>Reads one event; throws <see cref="CodecException"/> for anything that is not exactly one.</summary>
     public static QueueEvent Decode(ReadOnlyMemory<byte> bytes) => Fields.Guarded(bytes, "An event", Read);
 
-    private static void Begin(ref MessagePackWriter writer, RecordTag tag, int fields, MessageEvent e)
+    /// <summary>Queue events: 0 queue, 1 at, 2 dead letter, 3 max tries, 4 timeout, 5 delay (nil when unset).</summary>
+    private static void WriteQueueSettings(ref MessagePackWriter writer, RecordTag tag, string queue, NodaTime.Instant at,
+        Domain.QueueSettings settings)
     {
-        Envelope.WriteHeader(ref writer, tag, fields);
+        Envelope.WriteHeader(ref writer, tag, 6, Envelope.RuntimeQueuesVersion);
+        writer.Write(queue);
+        Fields.Write(ref writer, at);
+        Fields.Write(ref writer, settings);
+    }
+
+    private static void Begin(ref MessagePackWriter writer, RecordTag tag, int fields, MessageEvent e, uint version = 1)
+    {
+        Envelope.WriteHeader(ref writer, tag, fields, version);
         writer.Write(e.Queue);
         Fields.Write(ref writer, e.At);
         Fields.Write(ref writer, e.MessageId);
@@ -100,13 +124,26 @@ public static class EventCodec
         if (present < required) throw new CodecException($"A {tag} event has {required} fields, this one {present}.");
         var queue = Fields.ReadString(ref reader);
         var at = Fields.ReadInstant(ref reader);
+        if (tag is RecordTag.QueueCreated or RecordTag.QueueChanged or RecordTag.QueueDeleted)
+        {
+            QueueEvent change = tag switch
+            {
+                RecordTag.QueueCreated => new QueueCreated(queue, at, Fields.ReadQueueSettings(ref reader)),
+                RecordTag.QueueChanged => new QueueChanged(queue, at, Fields.ReadQueueSettings(ref reader)),
+                _ => new QueueDeleted(queue, at),
+            };
+            Fields.SkipRest(ref reader, present, required);
+            return change;
+        }
+
         var id = tag == RecordTag.QueueCleared ? Guid.Empty : Fields.ReadGuid(ref reader);
         QueueEvent e = tag switch
         {
             RecordTag.MessagePushed => new MessagePushed(queue, at, id, Fields.ReadBody(ref reader),
                 reader.ReadInt32(), reader.ReadByte(), Fields.ReadAttributes(ref reader), reader.ReadUInt32(),
                 reader.ReadUInt32(), Fields.ReadOptionalUInt32(ref reader)),
-            RecordTag.MessageReserved => new MessageReserved(queue, at, id, new Domain.Receipt(Fields.ReadGuid(ref reader))),
+            RecordTag.MessageReserved => new MessageReserved(queue, at, id, new Domain.Receipt(Fields.ReadGuid(ref reader)),
+                present > 4 ? Fields.ReadOptionalUInt32(ref reader) : null),
             RecordTag.MessageRequeued => new MessageRequeued(queue, at, id),
             RecordTag.MessageDeleted => new MessageDeleted(queue, at, id),
             RecordTag.ReservationTouched => new ReservationTouched(queue, at, id, Fields.ReadOptionalUInt32(ref reader)),
@@ -119,20 +156,20 @@ public static class EventCodec
             _ => new MessageRedriven(queue, at, id, Fields.ReadString(ref reader), reader.ReadUInt32(),
                 reader.ReadUInt32()),
         };
-        Fields.SkipRest(ref reader, present, required);
+        Fields.SkipRest(ref reader, present, tag == RecordTag.MessageReserved && present > 4 ? 5 : required);
         return e;
     }
 
-    /// <summary>The number of payload fields of schema version 1, by tag; an unknown tag is refused here.</summary>
+    /// <summary>The number of payload fields a record of the tag has at least; an unknown tag is refused here.</summary>
     private static int Required(RecordTag tag) => tag switch
     {
         RecordTag.MessagePushed => 10,
         RecordTag.MessageReserved or RecordTag.ReservationTouched or RecordTag.MessageCollected => 4,
         RecordTag.MessageRequeued or RecordTag.MessageDeleted or RecordTag.ReservationExpired => 3,
         RecordTag.MessageDeadLettered => 8,
-        RecordTag.QueueCleared => 2,
-        RecordTag.MessageRedriven => 6,
+        RecordTag.QueueCleared or RecordTag.QueueDeleted => 2,
+        RecordTag.MessageRedriven or RecordTag.QueueCreated or RecordTag.QueueChanged => 6,
         _ => throw new CodecException(
-            $"Unknown event tag {(byte)tag}; this build knows tags 1 to 10. Upgrade Spartan to read it."),
+            $"Unknown event tag {(byte)tag}; this build knows tags 1 to 13. Upgrade Spartan to read it."),
     };
 }

@@ -71,6 +71,22 @@ internal static class Fields
     /// <summary>A body is a MessagePack str of its UTF-8 bytes, written and read without a .NET string between.</summary>
     public static void Write(ref MessagePackWriter writer, MessageBody body) => writer.WriteString(body.Utf8);
 
+    /// <summary>Four values, nil where unset: dead letter, max tries, timeout, delay.</summary>
+    public static void Write(ref MessagePackWriter writer, QueueSettings settings)
+    {
+        if (settings.DeadLetter is { } deadLetter) writer.Write(deadLetter);
+        else writer.WriteNil();
+        Write(ref writer, settings.MaxTries);
+        Write(ref writer, settings.Timeout);
+        Write(ref writer, settings.Delay);
+    }
+
+    public static QueueSettings ReadQueueSettings(ref MessagePackReader reader)
+    {
+        var deadLetter = reader.TryReadNil() ? null : ReadString(ref reader);
+        return new QueueSettings(deadLetter, ReadOptionalUInt32(ref reader), ReadOptionalUInt32(ref reader), ReadOptionalUInt32(ref reader));
+    }
+
     public static MessageBody ReadBody(ref MessagePackReader reader)
     {
         var bytes = reader.ReadStringSequence() ?? throw new CodecException("A message body is nil.");

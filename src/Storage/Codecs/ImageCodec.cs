@@ -5,13 +5,16 @@ using Spartan.Domain;
 namespace Spartan.Storage.Codecs;
 
 /// <summary>Encodes one <see cref="QueueImage"/> (a queue of a snapshot) as an <see cref="Envelope"/> whose payload
-/// is, by key: 0 name, 1 next sequence, 2 messages, 3 promoted-until (nil when never). Each message is an array
-/// whose keys are: 0 id, 1 body, 2 offset, 3 priority, 4 attributes, 5 max tries, 6 timeout, 7 delay, 8 dispatched
-/// at, 9 status, 10 tries, 11 obtained at, 12 latest receipt, 13 visible at, 14 sequence.</summary>
+/// is, by key: 0 name, 1 next sequence, 2 messages, 3 promoted-until (nil when never), and since schema version 2
+/// 4 settings (dead letter, max tries, timeout, delay; nil when unset) and 5 created at (nil for a declared queue).
+/// Each message is an array whose keys are: 0 id, 1 body, 2 offset, 3 priority, 4 attributes, 5 max tries,
+/// 6 timeout, 7 delay, 8 dispatched at, 9 status, 10 tries, 11 obtained at, 12 latest receipt, 13 visible at,
+/// 14 sequence, and — only for a message reserved with a timeout of its own — 15 that timeout.</summary>
 /// <remarks>Stateless and thread-safe; snapshots are encoded off the commit loop, from a captured image.</remarks>
 public static class ImageCodec
 {
-    private const int QueueFields = 4;
+    private const int QueueFieldsV1 = 4;
+    private const int QueueFields = 6;
     private const int MessageFields = 15;
 
     /// <summary>Appends the encoded queue image to <paramref name="output"/>.</summary>
@@ -19,13 +22,13 @@ public static class ImageCodec
     {
         ArgumentNullException.ThrowIfNull(image);
         var writer = new MessagePackWriter(output);
-        Envelope.WriteHeader(ref writer, RecordTag.QueueImage, QueueFields);
+        Envelope.WriteHeader(ref writer, RecordTag.QueueImage, QueueFields, Envelope.RuntimeQueuesVersion);
         writer.Write(image.Name);
         writer.Write(image.NextSequence);
         writer.WriteArrayHeader(image.Messages.Length);
         foreach (ref readonly var m in image.Messages.AsSpan())
         {
-            writer.WriteArrayHeader(MessageFields);
+            writer.WriteArrayHeader(m.ReservationTimeout is null ? MessageFields : MessageFields + 1);
             Fields.Write(ref writer, m.Id);
             Fields.Write(ref writer, m.Body);
             writer.Write(m.OffsetSeconds);
@@ -41,9 +44,20 @@ public static class ImageCodec
             Fields.Write(ref writer, m.LatestReceipt);
             Fields.Write(ref writer, m.VisibleAt);
             writer.Write(m.Sequence);
+            if (m.ReservationTimeout is { } timeout) writer.Write(timeout);
         }
 
         Fields.Write(ref writer, image.PromotedUntil);
+        if (image.Settings is { } settings)
+        {
+            writer.WriteArrayHeader(4);
+            Fields.Write(ref writer, settings);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+        Fields.Write(ref writer, image.CreatedAt);
         writer.Flush();
     }
 
@@ -62,14 +76,32 @@ public static class ImageCodec
     {
         var tag = Envelope.ReadHeader(ref reader, out var present);
         if (tag != RecordTag.QueueImage) throw new CodecException($"Expected a queue image, found tag {(byte)tag}.");
-        if (present < QueueFields) throw new CodecException($"A queue image has {QueueFields} fields, this one {present}.");
+        if (present < QueueFieldsV1) throw new CodecException($"A queue image has {QueueFieldsV1} fields, this one {present}.");
         var name = Fields.ReadString(ref reader);
         var nextSequence = reader.ReadInt64();
         var messages = new MessageImage[reader.ReadArrayHeader()];
         for (var i = 0; i < messages.Length; i++) messages[i] = ReadMessage(ref reader);
         var promotedUntil = Fields.ReadOptionalInstant(ref reader);
-        Fields.SkipRest(ref reader, present, QueueFields);
-        return new QueueImage(name, nextSequence, messages, promotedUntil);
+        QueueSettings? settings = null;
+        NodaTime.Instant? createdAt = null;
+        if (present >= QueueFields)
+        {
+            // Settings are nil when unknown, else an array of four values.
+            settings = reader.TryReadNil() ? null : ReadSettings(ref reader);
+            createdAt = Fields.ReadOptionalInstant(ref reader);
+        }
+
+        Fields.SkipRest(ref reader, present, present >= QueueFields ? QueueFields : QueueFieldsV1);
+        return new QueueImage(name, nextSequence, messages, promotedUntil) { Settings = settings, CreatedAt = createdAt };
+    }
+
+    private static QueueSettings ReadSettings(ref MessagePackReader reader)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count < 4) throw new CodecException($"Queue settings have 4 values, these {count}.");
+        var settings = Fields.ReadQueueSettings(ref reader);
+        Fields.SkipRest(ref reader, count, 4);
+        return settings;
     }
 
     private static MessageImage ReadMessage(ref MessagePackReader reader)
@@ -91,8 +123,9 @@ public static class ImageCodec
             Fields.ReadOptionalInstant(ref reader),
             Fields.ReadOptionalReceipt(ref reader),
             Fields.ReadInstant(ref reader),
-            reader.ReadInt64());
-        Fields.SkipRest(ref reader, present, MessageFields);
+            reader.ReadInt64(),
+            present > MessageFields ? Fields.ReadOptionalUInt32(ref reader) : null);
+        Fields.SkipRest(ref reader, present, present > MessageFields ? MessageFields + 1 : MessageFields);
         return image;
     }
 }

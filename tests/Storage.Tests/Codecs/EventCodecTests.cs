@@ -42,6 +42,17 @@ public sealed class EventCodecTests
         { "MessageCollected", new MessageCollected(Q, At, Id, DeadLetterReason.NoTries), "93010894" + Head + IdBytes + "02" },
         { "QueueCleared", new QueueCleared(Q, At), "93010992" + Head },
         { "MessageRedriven", new MessageRedriven(Q, At, Id, "src", 3, 45), "93010a96" + Head + IdBytes + "a3737263032d" },
+
+        // Schema version 2 (runtime queues): a reservation's own timeout, and the queue events.
+        {
+            "MessageReserved, with its own timeout",
+            new MessageReserved(Q, At, Id, Receipt, 120),
+            "93020295" + Head + IdBytes + "c41000112233445566778899aabbccddeeff" + "78"
+        },
+        { "QueueCreated", new QueueCreated(Q, At, new QueueSettings("dead", 5, 60, null)), "93020b96" + Head + "a464656164" + "053cc0" },
+        { "QueueCreated, nothing set", new QueueCreated(Q, At, QueueSettings.None), "93020b96" + Head + "c0c0c0c0" },
+        { "QueueChanged", new QueueChanged(Q, At, new QueueSettings(null, null, 45, 10)), "93020c96" + Head + "c0c02d0a" },
+        { "QueueDeleted", new QueueDeleted(Q, At), "93020d92" + Head },
     };
 
     [Theory]
@@ -68,7 +79,7 @@ public sealed class EventCodecTests
         var covered = Golden.Select(row => row.Data.Item2.GetType()).ToHashSet();
         var all = typeof(QueueEvent).Assembly.GetTypes()
             .Where(t => t.IsSubclassOf(typeof(QueueEvent)) && !t.IsAbstract).ToHashSet();
-        Assert.Equal(10, all.Count);
+        Assert.Equal(13, all.Count);
         Assert.Subset(covered, all);
         Assert.Subset(all, covered);
     }
@@ -77,9 +88,9 @@ public sealed class EventCodecTests
     public void A_newer_schema_version_is_refused_with_a_clear_error()
     {
         var bytes = EventCodec.Encode(new MessageDeleted(Q, At, Id));
-        bytes[1] = 2;
+        bytes[1] = 3;
         var error = Assert.Throws<CodecException>(() => EventCodec.Decode(bytes));
-        Assert.Contains("schema version 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

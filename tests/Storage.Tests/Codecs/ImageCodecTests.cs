@@ -17,16 +17,44 @@ public sealed class ImageCodecTests
             new Receipt(Guid.Parse("00112233-4455-6677-8899-aabbccddeeff")), At + Duration.FromSeconds(5), 2),
     ], At + Duration.FromSeconds(7));
 
+    // The 15 keys of the sample message, in order.
+    private const string MessageKeys = "c4106f1c4a8e2b9d4d1e9c7a0a5f3e2d1b00" + "a26869" + "3c" + "09" + "81a16ba176" + "02" + "1e" + "05"
+        + "cf18eb968af5288000" + "01" + "01" + "cf18eb968c1f2e7200" + "c41000112233445566778899aabbccddeeff"
+        + "cf18eb968c1f2e7200" + "02";
+
     [Fact]
     public void A_queue_image_encodes_to_its_pinned_bytes()
     {
-        // [1, 64, ["q", 3, [message], promoted-until]]; the message array holds its 15 keys in order.
-        const string expected = "93014094" + "a171" + "03" + "91" + "9f"
-            + "c4106f1c4a8e2b9d4d1e9c7a0a5f3e2d1b00" + "a26869" + "3c" + "09" + "81a16ba176" + "02" + "1e" + "05"
-            + "cf18eb968af5288000" + "01" + "01" + "cf18eb968c1f2e7200" + "c41000112233445566778899aabbccddeeff"
-            + "cf18eb968c1f2e7200" + "02"
-            + "cf18eb968c96640600";
-        Assert.Equal(expected, Convert.ToHexStringLower(ImageCodec.Encode(Sample())));
+        // [2, 64, ["q", 3, [message], promoted-until, settings, created-at]]; settings [dead letter, max tries,
+        // timeout, delay] with nil where unset.
+        const string expected = "93024096" + "a171" + "03" + "91" + "9f" + MessageKeys
+            + "cf18eb968c96640600" + "94a464656164c01ec0" + "cf18eb968af5288000";
+        var image = Sample() with { Settings = new QueueSettings("dead", null, 30, null), CreatedAt = At };
+        Assert.Equal(expected, Convert.ToHexStringLower(ImageCodec.Encode(image)));
+    }
+
+    [Fact]
+    public void A_version_1_queue_image_still_decodes_without_settings()
+    {
+        // What wave 1 wrote: [1, 64, ["q", 3, [message], promoted-until]].
+        const string version1 = "93014094" + "a171" + "03" + "91" + "9f" + MessageKeys + "cf18eb968c96640600";
+
+        var decoded = ImageCodec.Decode(Convert.FromHexString(version1));
+
+        Assert.Equal(Sample().Messages[0] with { Attributes = decoded.Messages[0].Attributes }, decoded.Messages[0]);
+        Assert.Null(decoded.Settings);
+        Assert.Null(decoded.CreatedAt);
+    }
+
+    [Fact]
+    public void A_reservation_with_its_own_timeout_keeps_it_as_a_16th_message_key()
+    {
+        var image = Sample() with { Messages = [Sample().Messages[0] with { ReservationTimeout = 600 }] };
+
+        var bytes = Convert.ToHexStringLower(ImageCodec.Encode(image));
+
+        Assert.Contains("dc0010" + MessageKeys + "cd0258", bytes, StringComparison.Ordinal);
+        Assert.Equal(600u, ImageCodec.Decode(Convert.FromHexString(bytes)).Messages[0].ReservationTimeout);
     }
 
     [Fact]
@@ -36,6 +64,7 @@ public sealed class ImageCodecTests
         var decoded = ImageCodec.Decode(ImageCodec.Encode(image));
 
         Assert.Equal((image.Name, image.NextSequence, image.PromotedUntil), (decoded.Name, decoded.NextSequence, decoded.PromotedUntil));
+        Assert.Equal((image.Settings, image.CreatedAt), (decoded.Settings, decoded.CreatedAt));
         var (a, b) = (image.Messages[0], Assert.Single(decoded.Messages));
         Assert.Equal(a with { Attributes = b.Attributes }, b);
         Assert.Equal(a.Attributes, b.Attributes);

@@ -1,0 +1,107 @@
+using NodaTime;
+using Spartan.Domain.Events;
+
+namespace Spartan.Domain;
+
+/// <summary>How a decision about a queue itself ended (SPEC §10); expected outcomes are values.</summary>
+public enum QueueOutcome : byte
+{
+    /// <summary>Created, changed or deleted.</summary>
+    Done = 0,
+
+    /// <summary>Create: it exists already with the very same settings (answered as if created, 200).</summary>
+    Exists = 1,
+
+    /// <summary>Create: it exists with other settings (409 <c>Queue exists</c>).</summary>
+    Conflict = 2,
+
+    /// <summary>There is no such queue (404 <c>Queue not found</c>).</summary>
+    NotFound = 3,
+
+    /// <summary>Create: <c>max_queues</c> queues exist already (409 <c>Too many queues</c>).</summary>
+    TooMany = 4,
+
+    /// <summary>The dead-letter queue names the queue itself or a queue that does not exist (400).</summary>
+    BadDeadLetter = 5,
+
+    /// <summary>Delete: another queue names it as its dead-letter queue (409 <c>Queue in use</c>).</summary>
+    InUse = 6,
+}
+
+/// <summary>A decision about a queue: its outcome, the queue's settings now (when it exists), and for a delete how many
+/// messages went with it.</summary>
+public readonly record struct QueueDecision(QueueOutcome Outcome, QueueSettings? Settings = null, int Removed = 0, string? Detail = null);
+
+public sealed partial class QueueSet
+{
+    /// <summary>Creates a queue (SPEC §10 <c>PUT /_/queues/{name}</c>); creating one that exists with equal settings
+    /// changes nothing.</summary>
+    public QueueDecision CreateQueue(string name, QueueSettings settings, int maxQueues, Instant now, List<QueueEvent> events)
+    {
+        if (_queues.TryGetValue(name, out var existing))
+            return existing.Definition.Settings == settings
+                ? new QueueDecision(QueueOutcome.Exists, settings)
+                : new QueueDecision(QueueOutcome.Conflict, existing.Definition.Settings);
+        if (_queues.Count >= maxQueues)
+            return new QueueDecision(QueueOutcome.TooMany, Detail: $"At most {maxQueues} queues may exist.");
+        if (DeadLetterProblem(name, settings) is { } problem) return new QueueDecision(QueueOutcome.BadDeadLetter, Detail: problem);
+        Emit(new QueueCreated(name, now, settings), events);
+        return new QueueDecision(QueueOutcome.Done, settings);
+    }
+
+    /// <summary>Gives a queue new settings (SPEC §10 <c>PATCH</c>; the caller merged the patch into whole settings).</summary>
+    public QueueDecision ChangeQueue(string name, QueueSettings settings, Instant now, List<QueueEvent> events)
+    {
+        if (!_queues.ContainsKey(name)) return new QueueDecision(QueueOutcome.NotFound);
+        if (DeadLetterProblem(name, settings) is { } problem) return new QueueDecision(QueueOutcome.BadDeadLetter, Detail: problem);
+        Emit(new QueueChanged(name, now, settings), events);
+        return new QueueDecision(QueueOutcome.Done, settings);
+    }
+
+    /// <summary>Removes a queue and its messages (SPEC §10 <c>DELETE</c>), unless another queue sends it dead letters.</summary>
+    public QueueDecision DeleteQueue(string name, Instant now, List<QueueEvent> events)
+    {
+        if (!_queues.TryGetValue(name, out var queue)) return new QueueDecision(QueueOutcome.NotFound);
+        foreach (var other in _queues.Values)
+        {
+            if (other.Name != name && other.Definition.DeadLetter == name)
+                return new QueueDecision(QueueOutcome.InUse, Detail: $"Queue {other.Name} names it as its dead-letter queue.");
+        }
+
+        var removed = queue.Size;
+        Emit(new QueueDeleted(name, now), events);
+        return new QueueDecision(QueueOutcome.Done, Removed: removed);
+    }
+
+    /// <summary>The settings of the queues the configuration declares win over stored ones (SPEC §10): at startup a
+    /// primary records, as events, each declared queue that is missing or differs, so replicas and replay agree.</summary>
+    /// <returns>How many queues were created or changed.</returns>
+    public int Declare(IEnumerable<QueueDefinition> declared, Instant now, List<QueueEvent> events)
+    {
+        var done = 0;
+        foreach (var definition in declared)
+        {
+            var settings = definition.Settings;
+            // Missing: it was a runtime queue once, deleted, and is declared now.
+            if (!_queues.TryGetValue(definition.Name, out var queue))
+                Emit(new QueueCreated(definition.Name, now, settings), events);
+            else if (queue.Definition.Settings != settings)
+                Emit(new QueueChanged(definition.Name, now, settings), events);
+            else continue;
+            done++;
+        }
+
+        return done;
+    }
+
+    /// <summary>The settings and creation instant of one queue, or null when there is none.</summary>
+    public (QueueSettings Settings, Instant? CreatedAt)? Describe(string name) =>
+        _queues.TryGetValue(name, out var queue) ? (queue.Definition.Settings, queue.CreatedAt) : null;
+
+    private string? DeadLetterProblem(string name, QueueSettings settings)
+    {
+        if (settings.DeadLetter is not { } deadLetter) return null;
+        if (deadLetter == name) return $"Field 'dead_letter': queue {name} cannot be its own dead-letter queue.";
+        return _queues.ContainsKey(deadLetter) ? null : $"Field 'dead_letter': there is no queue {deadLetter}.";
+    }
+}
