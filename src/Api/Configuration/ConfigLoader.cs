@@ -59,9 +59,17 @@ public static class ConfigLoader
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string file = Path.GetFullPath(path);
         var root = new ConfigTable(ReadToml(text, file), string.Empty, file);
-        root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication", "tls");
+        root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication", "tls",
+            "allow_runtime_queues", "max_queues");
 
-        IReadOnlyList<string> queues = ReadQueues(root);
+        bool runtimeQueues = root.Bool("allow_runtime_queues", defaultValue: true);
+        IReadOnlyList<string> queues = ReadQueues(root, allowEmpty: runtimeQueues);
+        int maxQueues = root.PositiveInt("max_queues", ConfigRules.DefaultMaxQueues, ConfigRules.MaxMaxQueues);
+        if (maxQueues < queues.Count)
+        {
+            throw root.ErrorAt("max_queues", $"is {maxQueues}, below the {queues.Count} queues declared in queues");
+        }
+
         FrozenSet<string> declared = queues.ToFrozenSet(StringComparer.Ordinal);
         int bodySize = root.PositiveInt("body_size", ConfigRules.DefaultBodySize, ConfigRules.MaxBodySize);
         int gcTimer = root.PositiveInt("gc_timer", ConfigRules.DefaultGcTimer, ConfigRules.MaxTimerSeconds);
@@ -71,7 +79,11 @@ public static class ConfigLoader
         ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r) : null;
         TlsConfig? tls = root.OptionalTable("tls") is { } t ? ReadTls(t) : null;
 
-        return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication, tls);
+        return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication, tls)
+        {
+            AllowRuntimeQueues = runtimeQueues,
+            MaxQueues = maxQueues,
+        };
     }
 
     private static TomlTable ReadToml(string text, string file)
@@ -113,10 +125,12 @@ public static class ConfigLoader
         return new ConfigException($"{file}: {where}invalid TOML: {message.Trim()}");
     }
 
-    private static IReadOnlyList<string> ReadQueues(ConfigTable root)
+    private static IReadOnlyList<string> ReadQueues(ConfigTable root, bool allowEmpty)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        return root.StringArray("queues", QueueNamesWhat, (itemPath, name) =>
+        var what = allowEmpty ? "an array of queue names (empty: queues are created at runtime)"
+            : QueueNamesWhat + " (allow_runtime_queues = false needs at least one)";
+        return root.StringArray("queues", what, (itemPath, name) =>
         {
             if (!ConfigRules.IsValidQueueName(name))
             {
@@ -128,7 +142,7 @@ public static class ConfigLoader
             {
                 throw root.Error(itemPath, $"queue {ConfigRules.Quote(name)} is declared twice");
             }
-        });
+        }, allowEmpty);
     }
 
     private static PersistenceConfig ReadPersistence(ConfigTable table)

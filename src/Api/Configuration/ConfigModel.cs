@@ -19,7 +19,15 @@ public sealed record SpartanConfig(
     IReadOnlyDictionary<string, QueueSettingsConfig> QueueSettings,
     IReadOnlyList<AccessKeyConfig> AccessKeys,
     ReplicationConfig? Replication,
-    TlsConfig? Tls);
+    TlsConfig? Tls)
+{
+    /// <summary><c>allow_runtime_queues</c> (SPEC §10): whether queues may be created, changed and deleted through the
+    /// API; default true.</summary>
+    public bool AllowRuntimeQueues { get; init; } = true;
+
+    /// <summary><c>max_queues</c>: how many queues may exist, declared and runtime; default 10000.</summary>
+    public int MaxQueues { get; init; } = ConfigRules.DefaultMaxQueues;
+}
 
 /// <summary>How the store keeps state on disk: <c>persistence.mode</c>.</summary>
 public enum PersistenceMode

@@ -23,6 +23,13 @@ internal static partial class ConfigRules
     public const int MaxBodySize = 64 * 1024 * 1024;
 
     public const int DefaultGcTimer = 300;
+
+    /// <summary>Default of <c>max_queues</c> (SPEC §10).</summary>
+    public const int DefaultMaxQueues = 10_000;
+
+    /// <summary>Largest accepted <c>max_queues</c>: every queue costs a few hundred bytes and a metrics series per
+    /// state, so a million is already far beyond what one node should hold.</summary>
+    public const int MaxMaxQueues = 1_000_000;
     public const string DefaultPersistencePath = "./db";
     public const int DefaultPersistenceTimer = 900;
     public const int DefaultReplicationTimer = 180;

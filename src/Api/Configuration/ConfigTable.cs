@@ -158,10 +158,14 @@ internal sealed class ConfigTable
     }
 
     /// <summary>A non-empty array of strings; each item is checked by <paramref name="check"/> (its key path, its value).</summary>
-    public IReadOnlyList<string> StringArray(string key, string what, Action<string, string> check)
+    /// <param name="key">The key.</param>
+    /// <param name="what">What the key holds, for messages.</param>
+    /// <param name="check">Checks each item (its key path, its value).</param>
+    /// <param name="allowEmpty">An empty array is accepted (it is still required).</param>
+    public IReadOnlyList<string> StringArray(string key, string what, Action<string, string> check, bool allowEmpty = false)
     {
         IReadOnlyList<object?> items = OptionalArray(key, what) ?? throw ErrorAt(key, $"is required ({what})");
-        if (items.Count == 0)
+        if (items.Count == 0 && !allowEmpty)
         {
             throw ErrorAt(key, $"expected {what}, got an empty array");
         }

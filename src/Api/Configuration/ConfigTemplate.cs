@@ -30,8 +30,8 @@ public static class ConfigTemplate
         Line("# Only `queues` is required. An unknown key, a value of the wrong type or an undeclared");
         Line("# queue name stops the server with a message naming the key (exit code 2).");
         Line();
-        Line("# Queues served by this node: a non-empty list, each name once. A name has 1 to 80");
-        Line("# characters (letters, digits, `_`, `-`) and starts with a letter or a digit.");
+        Line("# Queues this node declares: each name once (more can be created at runtime, see below).");
+        Line("# A name has 1 to 80 characters (letters, digits, `_`, `-`) and starts with a letter or a digit.");
         Line($"queues = [{string.Join(", ", queues.Select(ConfigRules.Quote))}]");
         Line();
         Line("# Largest message accepted, in bytes: the UTF-8 body plus the keys and values of its");
@@ -42,6 +42,14 @@ public static class ConfigTemplate
         Line($"# them to their dead-letter queue) and end expired reservations. Default {ConfigRules.DefaultGcTimer}. Every");
         Line($"# timer in this file takes 1 to {ConfigRules.MaxTimerSeconds} seconds (one week).");
         Line($"gc_timer = {ConfigRules.DefaultGcTimer}");
+        Line();
+        Line("# Queues at runtime: with true, PUT /_/queues/NAME creates a queue (and PATCH and DELETE change");
+        Line("# and remove one) without editing this file; they are kept like messages. With false, only the");
+        Line("# queues above exist, and `queues` must name at least one.");
+        Line("allow_runtime_queues = true");
+        Line();
+        Line($"# How many queues may exist in all, declared and created at runtime. Default {ConfigRules.DefaultMaxQueues}.");
+        Line($"max_queues = {ConfigRules.DefaultMaxQueues}");
         Line();
         Line("# Per-queue settings: an optional [queue_settings.NAME] table for a declared queue.");
         Line("#   dead_letter  queue that receives this queue's exhausted messages (not itself)");

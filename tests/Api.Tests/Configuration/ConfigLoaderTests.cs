@@ -179,7 +179,6 @@ public sealed class ConfigLoaderTests
     public void Queues_are_required() => Fails("body_size = 10\n", "queues", "is required");
 
     [Theory]
-    [InlineData("queues = []\n", "queues", "empty array")]
     [InlineData("queues = \"a\"\n", "queues", "got \"a\"")]
     [InlineData("[queues]\na = 1\n", "queues", "got a table")]
     [InlineData("queues = [\"a\", 1]\n", "queues[1]", "expected a string, got 1")]
