@@ -20,7 +20,13 @@ internal static class ProcFs
     }
 
     /// <summary>VmRSS in bytes; null once the process is gone.</summary>
-    public static long? RssBytes(int pid)
+    public static long? RssBytes(int pid) => StatusField(pid, "VmRSS:") is { } kb ? kb * 1024 : null;
+
+    /// <summary>How many threads the process has now (<c>Threads:</c>); null once it is gone.</summary>
+    public static long? Threads(int pid) => StatusField(pid, "Threads:");
+
+    /// <summary>The first number of a <c>/proc/PID/status</c> line.</summary>
+    private static long? StatusField(int pid, string field)
     {
         string[] lines;
         try { lines = File.ReadAllLines($"/proc/{pid}/status"); }
@@ -29,9 +35,8 @@ internal static class ProcFs
 
         foreach (var line in lines)
         {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+            return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
 
         return null;
