@@ -19,10 +19,11 @@ internal static class Program
     private static readonly string[] DurabilityValued = ["--seconds", "--clients", "--body-bytes", "--json"];
     private static readonly string[] WorkloadsValued = ["--messages", "--clients", "--modes", "--json"];
     private static readonly string[] WorkloadsFlags = ["--quick"];
+    private static readonly string[] AbValued = ["--a", "--b", "--label-a", "--label-b", "--rounds", "--modes", "--messages", "--clients", "--json"];
     private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
     private static readonly string Help = string.Join('\n',
-        DurabilityCommand.Help, WorkloadsCommand.Help, LongPollCommand.Help, ReplicationCommand.Help);
+        DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -41,6 +42,7 @@ internal static class Program
             {
                 "durability" => Bind(args, DurabilityValued, [], DurabilityCommand.RunAsync, DurabilityCommand.HardLimit),
                 "workloads" => Bind(args, WorkloadsValued, WorkloadsFlags, WorkloadsCommand.RunAsync, WorkloadsCommand.HardLimit),
+                "ab" => Bind(args, AbValued, [], AbCommand.RunAsync, AbCommand.HardLimit),
                 "longpoll" => Bind(args, LongPollValued, [], LongPollCommand.RunAsync, LongPollCommand.HardLimit),
                 "replication" => Bind(args, ReplicationValued, [], ReplicationCommand.RunAsync, ReplicationCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
