@@ -18,14 +18,16 @@ internal static class AbReport
             MarkdownTable.Ms(r.Row.P50Ms),
             MarkdownTable.Ms(r.Row.P99Ms),
             MarkdownTable.Number(r.Row.ServerCpuUsPerMsg, "0.0"),
+            MarkdownTable.Number(r.Row.ServerSwitchesPerMsg, "0.00"),
             r.Row.Note,
         ]).ToList();
-        return MarkdownTable.Render(["round", "build", "mode", "workload", "n", "msg/s", "p50 ms", "p99 ms", "server CPU µs/msg", "notes"],
-            cells, new HashSet<int> { 0, 4, 5, 6, 7, 8 });
+        return MarkdownTable.Render(
+            ["round", "build", "mode", "workload", "n", "msg/s", "p50 ms", "p99 ms", "server CPU µs/msg", "server ctx switches/msg", "notes"],
+            cells, new HashSet<int> { 0, 4, 5, 6, 7, 8, 9 });
     }
 
     /// <summary>Per mode and workload: each build's CPU µs/msg (median, and min–max over its runs), B / A of the medians,
-    /// the range of B / A within a round, and the same for msg/s.</summary>
+    /// the range of B / A within a round, msg/s the same way, and the medians of server context switches per message.</summary>
     public static string Summary(IReadOnlyList<AbRun> runs, string a, string b)
     {
         var cells = new List<IReadOnlyList<string>>();
@@ -37,6 +39,8 @@ internal static class AbReport
             var cpuB = ofB.Select(r => r.Row.ServerCpuUsPerMsg ?? double.NaN).ToList();
             var perRound = ofA.Join(ofB, r => r.Round, r => r.Round,
                 (x, y) => (y.Row.ServerCpuUsPerMsg ?? double.NaN) / (x.Row.ServerCpuUsPerMsg ?? double.NaN)).ToList();
+            var switchesA = Median(ofA.Select(r => r.Row.ServerSwitchesPerMsg ?? double.NaN).ToList());
+            var switchesB = Median(ofB.Select(r => r.Row.ServerSwitchesPerMsg ?? double.NaN).ToList());
             var rateA = Median(ofA.Select(r => r.Row.MsgPerSec).ToList());
             var rateB = Median(ofB.Select(r => r.Row.MsgPerSec).ToList());
             cells.Add(
@@ -50,12 +54,13 @@ internal static class AbReport
                 MarkdownTable.Number(rateA, "N0"),
                 MarkdownTable.Number(rateB, "N0"),
                 MarkdownTable.Number(rateB / rateA, "0.00"),
+                $"{MarkdownTable.Number(switchesA, "0.00")} → {MarkdownTable.Number(switchesB, "0.00")}",
             ]);
         }
 
         return MarkdownTable.Render(
             ["mode", "workload", $"CPU µs/msg {a}: median (min–max)", $"CPU µs/msg {b}: median (min–max)", $"CPU {b}/{a}",
-                "CPU B/A per round", $"msg/s {a}", $"msg/s {b}", $"msg/s {b}/{a}"],
+                "CPU B/A per round", $"msg/s {a}", $"msg/s {b}", $"msg/s {b}/{a}", $"ctx switches/msg {a} → {b}"],
             cells, new HashSet<int> { 4, 6, 7, 8 });
     }
 
