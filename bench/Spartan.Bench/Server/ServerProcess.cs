@@ -37,10 +37,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Spawns <c>spartan start --host 127.0.0.1:0</c> in <paramref name="folder"/> and waits for its address.</summary>
-    public static Task<(ServerProcess Server, Uri Address)> StartAsync(string folder, TimeSpan deadline, CancellationToken ct) =>
-        StartAsync(Binary, folder, "start", deadline, ct);
-
     /// <summary>Spawns <c><paramref name="binary"/> <paramref name="command"/> --host 127.0.0.1:0</c> (<c>start</c> or
     /// <c>replica</c>) in <paramref name="folder"/> and waits for its HTTP address.</summary>
     public static async Task<(ServerProcess Server, Uri Address)> StartAsync(
