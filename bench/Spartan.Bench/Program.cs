@@ -19,12 +19,17 @@ internal static class Program
     private static readonly string[] DurabilityValued = ["--seconds", "--clients", "--body-bytes", "--json"];
     private static readonly string[] WorkloadsValued = ["--messages", "--clients", "--modes", "--json"];
     private static readonly string[] WorkloadsFlags = ["--quick"];
+    private static readonly string[] AbValued = ["--a", "--b", "--label-a", "--label-b", "--rounds", "--modes", "--messages", "--clients", "--json"];
+    private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
+    private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
+    private static readonly string Help = string.Join('\n',
+        DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
-            Console.WriteLine(Usage + DurabilityCommand.Help + "\n" + WorkloadsCommand.Help);
+            Console.WriteLine(Usage + Help);
             return args.Length == 0 ? 2 : 0;
         }
 
@@ -37,12 +42,15 @@ internal static class Program
             {
                 "durability" => Bind(args, DurabilityValued, [], DurabilityCommand.RunAsync, DurabilityCommand.HardLimit),
                 "workloads" => Bind(args, WorkloadsValued, WorkloadsFlags, WorkloadsCommand.RunAsync, WorkloadsCommand.HardLimit),
+                "ab" => Bind(args, AbValued, [], AbCommand.RunAsync, AbCommand.HardLimit),
+                "longpoll" => Bind(args, LongPollValued, [], LongPollCommand.RunAsync, LongPollCommand.HardLimit),
+                "replication" => Bind(args, ReplicationValued, [], ReplicationCommand.RunAsync, ReplicationCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
             };
         }
         catch (ArgumentException problem)
         {
-            await Console.Error.WriteLineAsync($"bench: {problem.Message}\n\n{Usage}{DurabilityCommand.Help}\n{WorkloadsCommand.Help}");
+            await Console.Error.WriteLineAsync($"bench: {problem.Message}\n\n{Usage}{Help}");
             return 2;
         }
 

@@ -13,12 +13,12 @@ public sealed class ReplicaPositionTests
     [Fact]
     public async Task A_removed_destination_no_longer_holds_back_compaction()
     {
-        var port = FreePort();
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([port], Persistence("log")));
         await primary.StartAsync("start");
         await new ReplicationLoad(primary.Http, seed: 11).RunAsync(300, ct: Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
         await WaitCaughtUpAsync(primary, replica, port, Soon);

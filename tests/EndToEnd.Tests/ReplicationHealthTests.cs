@@ -18,7 +18,8 @@ public sealed partial class ReplicationHealthTests
     [Fact]
     public async Task Lag_grows_while_a_replica_is_down_and_returns_to_about_zero_after()
     {
-        var port = FreePort();
+        using var reserved = new ReservedPort(); // the replica restarts on it; nobody else can take it meanwhile
+        var port = reserved.Port;
         await using var pair = await ReplicationPair.StartLogAsync(port);
         var (primary, replica) = (pair.Primary, pair.Replica);
         await new ReplicationLoad(primary.Http, seed: 31).RunAsync(200, ct: Ct).WaitAsync(Soon, Ct);
@@ -40,9 +41,8 @@ public sealed partial class ReplicationHealthTests
     [Fact]
     public async Task A_replica_reports_how_it_follows_its_primary_and_is_not_ready_without_it()
     {
-        var port = FreePort();
-        await using var pair = await ReplicationPair.StartLogAsync(port);
-        var (primary, replica) = (pair.Primary, pair.Replica);
+        await using var pair = await ReplicationPair.StartLogAsync(AnyPort);
+        var (primary, replica, port) = (pair.Primary, pair.Replica, pair.ReplicaPort);
         await new ReplicationLoad(primary.Http, seed: 33).RunAsync(200, ct: Ct).WaitAsync(Soon, Ct);
         await WaitCaughtUpAsync(primary, replica, port, Soon);
 

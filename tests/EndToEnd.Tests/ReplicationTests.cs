@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json;
@@ -7,7 +6,7 @@ using static Spartan.EndToEnd.Tests.ReplicationHelpers;
 namespace Spartan.EndToEnd.Tests;
 
 /// <summary>SPEC §7 proven on real processes over loopback: a replica receives every operation of a loaded primary,
-/// in order and exactly once (its <c>dump</c> equals the primary's), lags under a second, is not held back by a dead
+/// in order and exactly once (its <c>dump</c> equals the primary's), follows it during the load, is not held back by a dead
 /// sibling, refuses writes, and serves everything it received once promoted.</summary>
 [Collection("Replication")]
 public sealed class ReplicationTests
@@ -16,32 +15,31 @@ public sealed class ReplicationTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Ten_thousand_mixed_operations_reach_the_replica_identically_and_it_lags_under_a_second()
+    public async Task Ten_thousand_mixed_operations_reach_the_replica_identically_and_it_follows_during_the_load()
     {
-        var port = FreePort();
-        await using var pair = await ReplicationPair.StartLogAsync(port);
-        var (primary, replica) = (pair.Primary, pair.Replica);
+        await using var pair = await ReplicationPair.StartLogAsync(AnyPort);
+        var (primary, replica, port) = (pair.Primary, pair.Replica, pair.ReplicaPort);
         await WaitForLogAsync(primary, $"Replica {Address(port)} connected", Soon);
 
         var load = new ReplicationLoad(primary.Http, seed: 1);
-        var clock = Stopwatch.StartNew();
         var running = load.RunAsync(10_000, ct: Ct);
-        var delays = new List<TimeSpan>();
+        // Markers pushed while the load runs are served by the replica before the load ends: it follows the stream as
+        // it is written, not only once the primary is idle. (How soon: `bench replication`.)
+        var markers = 0;
         var sampling = Task.Run(async () =>
         {
-            while (!running.IsCompleted) delays.Add(await MarkerDelayAsync(primary, replica, TimeSpan.FromSeconds(5), Ct));
+            do
+            {
+                await AssertMarkerArrivesAsync(primary, replica, Soon);
+                markers++;
+            }
+            while (!running.IsCompleted);
         }, Ct);
         await running.WaitAsync(TimeSpan.FromMinutes(3), Ct);
-        var loadTime = clock.Elapsed;
         await sampling.WaitAsync(Soon, Ct);
-        var afterLast = await MarkerDelayAsync(primary, replica, TimeSpan.FromSeconds(5), Ct);
+        await AssertMarkerArrivesAsync(primary, replica, Soon);
 
         Assert.True(load.Operations >= 10_000);
-        Assert.True(delays.Count >= 3, $"only {delays.Count} lag samples during the load");
-        var worst = delays.Append(afterLast).Max();
-        Assert.True(worst < TimeSpan.FromSeconds(1),
-            $"the replica served a write {worst.TotalMilliseconds:F0} ms after the primary acknowledged it (samples: " +
-            string.Join(", ", delays.Select(d => d.TotalMilliseconds.ToString("F0", System.Globalization.CultureInfo.InvariantCulture))) + ")");
         await WaitCaughtUpAsync(primary, replica, port, Soon);
 
         // The replica is read-only: writes, pops included, answer 503.
@@ -57,31 +55,28 @@ public sealed class ReplicationTests
         await replica.StopAsync();
         await primary.StopAsync();
         await AssertSameDumpsAsync(primary, replica);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{load.Operations} operations in {load.Requests} requests took {loadTime.TotalSeconds:F1} s; " +
-            $"{delays.Count} lag samples, median {delays.Order().ElementAt(delays.Count / 2).TotalMilliseconds:F0} ms, worst {worst.TotalMilliseconds:F0} ms");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{load.Operations} operations in {load.Requests} requests; {markers} markers during the load");
     }
 
     [Fact]
     public async Task A_dead_second_replica_does_not_hold_back_the_live_one()
     {
-        var live = FreePort();
-        var dead = FreePort(); // nobody ever listens there
+        using var dead = new ReservedPort(); // bound for the whole test, never listening: nobody ever answers there
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(live, Persistence("log")));
-        primary.WriteConfig(PrimaryConfig([dead, live], Persistence("log")));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")));
         await replica.StartAsync("replica");
+        var live = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([dead.Port, live], Persistence("log")));
         await primary.StartAsync("start");
 
         var load = new ReplicationLoad(primary.Http, seed: 3);
         await load.RunAsync(5_000, ct: Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
-        var delay = await MarkerDelayAsync(primary, replica, TimeSpan.FromSeconds(5), Ct);
-        Assert.True(delay < TimeSpan.FromSeconds(1), $"the live replica served a write {delay.TotalMilliseconds:F0} ms after it was acknowledged");
+        await AssertMarkerArrivesAsync(primary, replica, Soon);
         await WaitCaughtUpAsync(primary, replica, live, Soon);
 
-        Assert.False((await LinkAsync(primary, dead)).Connected);
-        await WaitForLogAsync(primary, $"Replica {Address(dead)}: ", Soon, times: 2); // it keeps trying the dead one
+        Assert.False((await LinkAsync(primary, dead.Port)).Connected);
+        await WaitForLogAsync(primary, $"Replica {Address(dead.Port)}: ", Soon, times: 2); // it keeps trying the dead one
         await replica.StopAsync();
         await primary.StopAsync();
         await AssertSameDumpsAsync(primary, replica);
@@ -90,9 +85,8 @@ public sealed class ReplicationTests
     [Fact]
     public async Task A_promoted_replica_serves_everything_it_received_and_accepts_writes()
     {
-        var port = FreePort();
-        await using var pair = await ReplicationPair.StartLogAsync(port);
-        var (primary, replica) = (pair.Primary, pair.Replica);
+        await using var pair = await ReplicationPair.StartLogAsync(AnyPort);
+        var (primary, replica, port) = (pair.Primary, pair.Replica, pair.ReplicaPort);
         await new ReplicationLoad(primary.Http, seed: 4).RunAsync(2_000, ct: Ct).WaitAsync(TimeSpan.FromMinutes(2), Ct);
         await WaitCaughtUpAsync(primary, replica, port, Soon);
         await primary.StopAsync();
@@ -108,7 +102,8 @@ public sealed class ReplicationTests
             Assert.Contains("spartan replica", refusal.Stderr);
         }
 
-        replica.WriteConfig(PromotedConfig(FreePort(), Persistence("log")));
+        using var absent = new ReservedPort(); // the promoted primary's own replica, which this test never starts
+        replica.WriteConfig(PromotedConfig(absent.Port, Persistence("log")));
         await replica.StartAsync("start");
         Assert.Equal("primary", (await replica.GetJsonAsync("/_/health")).GetProperty("role").GetString());
         Assert.Equal(messages, await replica.DumpAsync("--queue", "q"));

@@ -29,12 +29,12 @@ public sealed class ReplicationTlsTests : IDisposable
     [Fact]
     public async Task A_mixed_load_replicates_identically_over_mutual_TLS()
     {
-        var port = FreePort();
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log"), secret: "s3cr3t-tls") + TlsTable(replica, _ca));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log"), secret: "s3cr3t-tls") + TlsTable(primary, _ca));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log"), secret: "s3cr3t-tls") + TlsTable(replica, _ca));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([port], Persistence("log"), secret: "s3cr3t-tls") + TlsTable(primary, _ca));
         await primary.StartAsync("start");
         await WaitForLogAsync(primary, $"Replica {Address(port)} connected", Soon);
 
@@ -50,12 +50,12 @@ public sealed class ReplicationTlsTests : IDisposable
     [Fact]
     public async Task A_replica_with_a_certificate_from_another_CA_is_refused_in_both_logs_retried_and_admitted_once_renewed()
     {
-        var port = FreePort();
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")) + TlsTable(replica, _other));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + TlsTable(primary, _ca));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")) + TlsTable(replica, _other));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + TlsTable(primary, _ca));
         await primary.StartAsync("start");
         using (var push = await primary.Http.PostAsync("/q", new StringContent("""{"body":"tls"}"""), Ct)) push.EnsureSuccessStatusCode();
 
@@ -77,12 +77,12 @@ public sealed class ReplicationTlsTests : IDisposable
     [Fact]
     public async Task A_primary_with_a_certificate_from_another_CA_is_refused_in_both_logs_and_retried()
     {
-        var port = FreePort();
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")) + TlsTable(replica, _ca));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + TlsTable(primary, _other));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")) + TlsTable(replica, _ca));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + TlsTable(primary, _other));
         await primary.StartAsync("start");
 
         var ca = Path.Combine(replica.FolderPath, "ca.pem");
@@ -99,7 +99,7 @@ public sealed class ReplicationTlsTests : IDisposable
     {
         await using var replica = new ReplicationNode("replica");
         var missing = Path.Combine(replica.FolderPath, "missing-key.pem");
-        replica.WriteConfig(ReplicaConfig(FreePort(), Persistence("log")) + TlsTable(replica, _ca).Replace(
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")) + TlsTable(replica, _ca).Replace(
             Path.Combine(replica.FolderPath, "node-key.pem"), missing, StringComparison.Ordinal));
 
         var (code, process) = await SpartanProcess.RunAsync(replica.FolderPath, "replica", "--host", "127.0.0.1:0");
@@ -117,12 +117,12 @@ public sealed class ReplicationTlsTests : IDisposable
     [InlineData("replica")]
     public async Task Replication_tls_on_one_side_only_is_refused_with_the_reason_in_both_logs_and_retried(string side)
     {
-        var port = FreePort();
         await using var primary = new ReplicationNode("primary");
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")) + (side == "replica" ? TlsTable(replica, _ca) : ""));
-        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + (side == "primary" ? TlsTable(primary, _ca) : ""));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")) + (side == "replica" ? TlsTable(replica, _ca) : ""));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
+        primary.WriteConfig(PrimaryConfig([port], Persistence("log")) + (side == "primary" ? TlsTable(primary, _ca) : ""));
         await primary.StartAsync("start");
 
         var (primarySays, replicaSays) = side == "primary"

@@ -16,10 +16,10 @@ public sealed class ReplicationVersionTests
     [Fact]
     public async Task A_replica_refuses_a_primary_of_another_protocol_version_and_says_why()
     {
-        var port = FreePort();
         await using var replica = new ReplicationNode("replica");
-        replica.WriteConfig(ReplicaConfig(port, Persistence("log")));
+        replica.WriteConfig(ReplicaConfig(AnyPort, Persistence("log")));
         await replica.StartAsync("replica");
+        var port = replica.ReplicationPort;
 
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(IPAddress.Loopback, port, Ct);

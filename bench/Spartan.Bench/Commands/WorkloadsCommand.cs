@@ -68,7 +68,8 @@ internal static class WorkloadsCommand
         return warnings.Count == 0 && rows.All(r => r.Errors == 0) ? 0 : 1;
     }
 
-    private static string Table(List<Row> rows)
+    /// <summary>The workloads table; <c>longpoll</c> and <c>replication</c> print their rows the same way.</summary>
+    public static string Table(List<Row> rows)
     {
         var cells = rows.Select(r => (IReadOnlyList<string>)
         [

@@ -25,6 +25,7 @@ internal static class ClosedLoop
         var recorders = clients.Select(_ => new LatencyRecorder()).ToArray();
 
         var cpuBefore = ProcFs.CpuSeconds(serverPid);
+        var switchesBefore = ProcFs.ContextSwitches(serverPid);
         var clock = Stopwatch.StartNew();
         var workers = clients.Select((client, index) => Task.Run(async () =>
         {
@@ -63,10 +64,16 @@ internal static class ClosedLoop
         await Task.WhenAll(workers);
         var elapsed = clock.Elapsed;
         var cpuAfter = ProcFs.CpuSeconds(serverPid);
+        var switchesAfter = ProcFs.ContextSwitches(serverPid);
 
         var latency = new LatencyRecorder();
         foreach (var recorder in recorders) latency.Merge(recorder);
         double? cpu = cpuBefore is { } b && cpuAfter is { } a ? a - b : null;
-        return new PhaseResult(ops, messages, elapsed, latency, cpu, errors, firstError, capped == 1);
+        return new PhaseResult(ops, messages, elapsed, latency, cpu, errors, firstError, capped == 1)
+        {
+            ContextSwitches = switchesBefore is { } sb && switchesAfter is { } sa
+                ? (sa.Voluntary - sb.Voluntary, sa.Involuntary - sb.Involuntary)
+                : null,
+        };
     }
 }

@@ -11,6 +11,13 @@ internal sealed record PhaseResult(
     string? FirstError,
     bool Capped)
 {
+    /// <summary>The server's context switches during the phase (voluntary: a thread waited; involuntary: preempted).</summary>
+    public (long Voluntary, long Involuntary)? ContextSwitches { get; init; }
+
+    /// <summary>Server context switches (voluntary + involuntary) per message.</summary>
+    public double? ContextSwitchesPerMessage =>
+        ContextSwitches is { } c && Messages > 0 ? (double)(c.Voluntary + c.Involuntary) / Messages : null;
+
     public double MessagesPerSecond => Elapsed.TotalSeconds > 0 ? Messages / Elapsed.TotalSeconds : 0;
 
     /// <summary>Server CPU microseconds per message (all server threads, from /proc).</summary>

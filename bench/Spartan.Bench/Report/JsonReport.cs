@@ -12,7 +12,7 @@ internal static class JsonReport
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static void Write(string path, string command, IReadOnlyDictionary<string, string> settings, IReadOnlyList<Row> rows)
+    public static void Write<T>(string path, string command, IReadOnlyDictionary<string, string> settings, IReadOnlyList<T> rows)
     {
         var document = new
         {

@@ -15,6 +15,9 @@ internal sealed record Row(
     long Errors,
     string Note)
 {
+    /// <summary>Server context switches per message during the phase, where measured.</summary>
+    public double? ServerSwitchesPerMsg { get; init; }
+
     public static Row From(string workload, string mode, PhaseResult phase, string note = "")
     {
         var notes = new List<string>();
@@ -23,6 +26,9 @@ internal sealed record Row(
         if (phase.Errors > 0) notes.Add($"{phase.Errors} errors, first: {phase.FirstError}");
         return new Row(workload, mode, phase.Messages, phase.Elapsed.TotalSeconds, phase.MessagesPerSecond,
             phase.Latency.QuantileMs(0.50), phase.Latency.QuantileMs(0.99), phase.CpuMicrosPerMessage, phase.Errors,
-            string.Join("; ", notes));
+            string.Join("; ", notes))
+        {
+            ServerSwitchesPerMsg = phase.ContextSwitchesPerMessage,
+        };
     }
 }

@@ -20,18 +20,43 @@ internal static class ProcFs
     }
 
     /// <summary>VmRSS in bytes; null once the process is gone.</summary>
-    public static long? RssBytes(int pid)
+    public static long? RssBytes(int pid) => StatusField(pid, "VmRSS:") is { } kb ? kb * 1024 : null;
+
+    /// <summary>Voluntary and involuntary context switches of every thread the process has now (threads that already
+    /// exited are not counted, so compare phases of a server whose threads live on); null once it is gone.</summary>
+    public static (long Voluntary, long Involuntary)? ContextSwitches(int pid)
+    {
+        long voluntary = 0, involuntary = 0;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                var tid = int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture);
+                voluntary += StatusField(pid, "voluntary_ctxt_switches:", tid) ?? 0;
+                involuntary += StatusField(pid, "nonvoluntary_ctxt_switches:", tid) ?? 0;
+            }
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+
+        return (voluntary, involuntary);
+    }
+
+    /// <summary>How many threads the process has now (<c>Threads:</c>); null once it is gone.</summary>
+    public static long? Threads(int pid) => StatusField(pid, "Threads:");
+
+    /// <summary>The first number of a <c>/proc/PID/status</c> line.</summary>
+    private static long? StatusField(int pid, string field, int? thread = null)
     {
         string[] lines;
-        try { lines = File.ReadAllLines($"/proc/{pid}/status"); }
+        try { lines = File.ReadAllLines(thread is { } tid ? $"/proc/{pid}/task/{tid}/status" : $"/proc/{pid}/status"); }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
 
         foreach (var line in lines)
         {
-            if (!line.StartsWith("VmRSS:", StringComparison.Ordinal)) continue;
-            var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
-            return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+            if (!line.StartsWith(field, StringComparison.Ordinal)) continue;
+            return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
         }
 
         return null;

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 
 namespace Spartan.Bench.Server;
 
-/// <summary>The real <c>spartan</c> binary (the apphost copied next to the bench) serving one folder on a free loopback
-/// port. Every instance is SIGKILLed if the bench ends without stopping it.</summary>
+/// <summary>A real <c>spartan</c> binary (by default the apphost copied next to the bench; for an A/B run, another build's)
+/// serving one folder on a free loopback port. Every instance is SIGKILLed if the bench ends without stopping it.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private const int LogTailLines = 200;
@@ -14,6 +14,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     private readonly long _started;
     private readonly Queue<string> _log = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _replicationPort = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _listeningAt;
     private double _cpuAtListening;
 
@@ -36,18 +37,20 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Spawns <c>spartan start --host 127.0.0.1:0</c> in <paramref name="folder"/> and waits for its address.</summary>
-    public static async Task<(ServerProcess Server, Uri Address)> StartAsync(string folder, TimeSpan deadline, CancellationToken ct)
+    /// <summary>Spawns <c><paramref name="binary"/> <paramref name="command"/> --host 127.0.0.1:0</c> (<c>start</c> or
+    /// <c>replica</c>) in <paramref name="folder"/> and waits for its HTTP address.</summary>
+    public static async Task<(ServerProcess Server, Uri Address)> StartAsync(
+        string binary, string folder, string command, TimeSpan deadline, CancellationToken ct)
     {
-        if (!File.Exists(Binary)) throw new InvalidOperationException($"{Binary} is missing: build the bench (it references src/Api)");
-        var info = new ProcessStartInfo(Binary)
+        if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: build it (the bench references src/Api)");
+        var info = new ProcessStartInfo(binary)
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "start", "--host", "127.0.0.1:0" }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { command, "--host", "127.0.0.1:0" }) info.ArgumentList.Add(arg);
         info.Environment.Remove("LOG_LEVEL");
 
         var started = Stopwatch.GetTimestamp();
@@ -78,10 +81,27 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             _listening.TrySetResult(new Uri(match.Groups[1].Value.TrimEnd(',', ';')));
         }
 
+        if (!_replicationPort.Task.IsCompleted && ReplicationLine().Match(line) is { Success: true } replication)
+            _replicationPort.TrySetResult(int.Parse(replication.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
         lock (_log)
         {
             _log.Enqueue(line);
             if (_log.Count > LogTailLines) _log.Dequeue();
+        }
+    }
+
+    /// <summary>A replica's replication port, from its "Listening for the primary's replication stream on host:port" line
+    /// (its configuration says port 0, so the system picked it).</summary>
+    public async Task<int> ReplicationPortAsync(TimeSpan deadline, CancellationToken ct)
+    {
+        try
+        {
+            return await _replicationPort.Task.WaitAsync(deadline, ct);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException($"spartan {Pid} did not say where it listens for its primary:\n{string.Join('\n', LogTail(20))}");
         }
     }
 
@@ -160,4 +180,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"listening on (http://\S+)")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Listening for the primary's replication stream on \S+:(\d+)")]
+    private static partial Regex ReplicationLine();
 }

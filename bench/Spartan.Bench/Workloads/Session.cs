@@ -10,14 +10,16 @@ internal sealed class Session : IAsyncDisposable
     public static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(300);
     public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(60);
     private readonly int _clientCount;
+    private readonly string _binary;
     private List<QueueClient> _clients = [];
     private ServerProcess? _server;
 
-    private Session(ServerMode mode, BenchFolder folder, int clientCount)
+    private Session(ServerMode mode, BenchFolder folder, int clientCount, string binary)
     {
         Mode = mode;
         Folder = folder;
         _clientCount = clientCount;
+        _binary = binary;
     }
 
     public ServerMode Mode { get; }
@@ -25,15 +27,24 @@ internal sealed class Session : IAsyncDisposable
     public ServerProcess Server => _server ?? throw new InvalidOperationException("the server is not running");
     public IReadOnlyList<QueueClient> Clients => _clients;
 
+    /// <summary>The running server's HTTP address.</summary>
+    public Uri Address { get; private set; } = new("http://127.0.0.1/");
+
     /// <summary>What the last server stopped or killed wrote (its final lines).</summary>
     public IReadOnlyList<string> LastServerLog { get; private set; } = [];
 
     /// <summary>Problems worth a line in the report (a server that needed SIGKILL, a non-zero exit code).</summary>
     public List<string> Warnings { get; } = [];
 
-    public static async Task<Session> StartAsync(ServerMode mode, int clients, CancellationToken ct)
+    /// <summary>A fresh folder for <paramref name="mode"/> and the bench's own <c>spartan</c> started on it.</summary>
+    public static Task<Session> StartAsync(ServerMode mode, int clients, CancellationToken ct) =>
+        StartAsync(mode, clients, ServerProcess.Binary, ct);
+
+    /// <summary>A fresh folder for <paramref name="mode"/> and <paramref name="binary"/> (another build, for an A/B run)
+    /// started on it.</summary>
+    public static async Task<Session> StartAsync(ServerMode mode, int clients, string binary, CancellationToken ct)
     {
-        var session = new Session(mode, BenchFolder.Create(mode), clients);
+        var session = new Session(mode, BenchFolder.Create(mode), clients, binary);
         try
         {
             await session.StartServerAsync(ct);
@@ -50,8 +61,9 @@ internal sealed class Session : IAsyncDisposable
     public async Task StartServerAsync(CancellationToken ct)
     {
         if (_server is not null) throw new InvalidOperationException("the server is already running");
-        var (server, address) = await ServerProcess.StartAsync(Folder.Path, StartDeadline, ct);
+        var (server, address) = await ServerProcess.StartAsync(_binary, Folder.Path, "start", StartDeadline, ct);
         _server = server;
+        Address = address;
         _clients = [.. Enumerable.Range(0, _clientCount).Select(_ => new QueueClient(address, ServerMode.Queue))];
     }
 

@@ -12,15 +12,8 @@ internal static class Throughput
 
     public static async Task<List<Row>> RunAsync(Session session, Sizes sizes, CancellationToken ct)
     {
-        var rows = new List<Row>();
+        var rows = await RunSinglesAsync(session, sizes, ct);
         var body = Payloads.Body(sizes.BodyBytes);
-        var push = Payloads.Push(body);
-        await Steps.WarmUpAsync(session, sizes.BodyBytes, ct);
-
-        rows.Add(await PushPhaseAsync(session, sizes, "W1 push", sizes.Messages, "",
-            async (c, t) => { await c.PushAsync(push, t); return 1; }, ct));
-        rows.Add(await PopPhaseAsync(session, sizes, "W2 pop+delete", sizes.Messages, "latency: pop + delete", Steps.PopDelete, ct));
-
         foreach (var k in BatchSizes)
         {
             var batch = Payloads.Batch(body, k);
@@ -35,6 +28,19 @@ internal static class Throughput
         }
 
         return rows;
+    }
+
+    /// <summary>The warm-up, then W1 (push) and W2 (pop + delete): the rows an A/B run compares.</summary>
+    public static async Task<List<Row>> RunSinglesAsync(Session session, Sizes sizes, CancellationToken ct)
+    {
+        var push = Payloads.Push(Payloads.Body(sizes.BodyBytes));
+        await Steps.WarmUpAsync(session, sizes.BodyBytes, ct);
+        return
+        [
+            await PushPhaseAsync(session, sizes, "W1 push", sizes.Messages, "",
+                async (c, t) => { await c.PushAsync(push, t); return 1; }, ct),
+            await PopPhaseAsync(session, sizes, "W2 pop+delete", sizes.Messages, "latency: pop + delete", Steps.PopDelete, ct),
+        ];
     }
 
     private static async Task<Row> PushPhaseAsync(
