@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using Spartan.Replication.Transport;
 using Spartan.Replication.Protocol;
 
 namespace Spartan.Replication.Primary;
@@ -7,27 +7,16 @@ namespace Spartan.Replication.Primary;
 // one Polly attempt, within the handshake window; any failure fails that attempt, which is logged and retried.
 public sealed partial class Replicator
 {
-    private async Task<Socket> ConnectSocketAsync(CancellationToken ct)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            var (host, port) = SplitHostPort(_destination);
-            await socket.ConnectAsync(host, port, ct);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
-
     /// <summary>The connection in this node's transport: plaintext, or mutual TLS with a replica whose certificate
-    /// chains to this node's CA.</summary>
-    private async Task<PeerConnection> OpenAsync(Socket socket, CancellationToken ct) => _tls is null
-        ? new PeerConnection(socket)
-        : new PeerConnection(socket, await _tls.ConnectAsync(socket, SplitHostPort(_destination).Host, ct));
+    /// chains to this node's CA (the TLS stream then owns <paramref name="stream"/>).</summary>
+    private async Task<PeerConnection> OpenAsync(Stream stream, CancellationToken ct) => _tls is null
+        ? new PeerConnection(stream, _destination)
+        : new PeerConnection(await _tls.ConnectAsync(stream, TlsHost(), ct), _destination);
+
+    /// <summary>The name TLS is told (host names are not checked: nodes are reached by address).</summary>
+    private string TlsHost() => _destination.Contains(':', StringComparison.Ordinal)
+        ? SocketTransport.SplitHostPort(_destination).Host
+        : _destination;
 
     private async Task<long> HandshakeAsync(PeerConnection connection, CancellationToken ct)
     {

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Polly;
@@ -8,6 +7,7 @@ using Polly.Retry;
 using Spartan.Engine;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
+using Spartan.Replication.Transport;
 using Spartan.Storage.Codecs;
 
 namespace Spartan.Replication.Primary;
@@ -34,7 +34,9 @@ public sealed partial class Replicator
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
     private readonly ReplicationTls? _tls;
+    private readonly Func<CancellationToken, ValueTask<Stream>> _dial;
 
+    /// <summary>A replicator reaching its replica over TCP.</summary>
     /// <param name="destination">The replica's <c>host:port</c>.</param>
     /// <param name="settings">What this node says of itself in handshakes, and its timers.</param>
     /// <param name="broker">The commit loop: its committed sequence, snapshots, and where acknowledged positions go.</param>
@@ -46,7 +48,26 @@ public sealed partial class Replicator
     /// <param name="tls">This node's <c>[replication.tls]</c>, or null for a plaintext link.</param>
     public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
         IEventLog log, long storedPosition, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
+        : this(destination, SocketTransport.Dialer(destination), settings, broker, retained, log, storedPosition, time, logger, tls)
     {
+    }
+
+    /// <summary>A replicator reaching its replica through <paramref name="dial"/> (in-memory pipes in tests).</summary>
+    /// <param name="destination">How the replica is named in logs and metrics (its <c>host:port</c> in a node).</param>
+    /// <param name="dial">Opens one connection to the replica per call; the stream is owned by the caller.</param>
+    /// <param name="settings">What this node says of itself in handshakes, and its timers.</param>
+    /// <param name="broker">The commit loop: its committed sequence, snapshots, and where acknowledged positions go.</param>
+    /// <param name="retained">The newest committed events, tailed first.</param>
+    /// <param name="log">The event log, read when the ring no longer holds what the replica needs (log mode).</param>
+    /// <param name="storedPosition">Where the replica stood when this node started (0 when unknown).</param>
+    /// <param name="time">The clock of timeouts, backoff and lag.</param>
+    /// <param name="logger">Where connects, refusals and lag go.</param>
+    /// <param name="tls">This node's <c>[replication.tls]</c>, or null for a plaintext link.</param>
+    public Replicator(string destination, Func<CancellationToken, ValueTask<Stream>> dial, ReplicationSettings settings,
+        Broker broker, RetainedEvents retained, IEventLog log, long storedPosition, TimeProvider time, ILogger logger,
+        ReplicationTls? tls)
+    {
+        _dial = dial;
         _tls = tls;
         _destination = destination;
         _settings = settings;
@@ -106,7 +127,7 @@ public sealed partial class Replicator
 
     private async Task SessionAsync(CancellationToken ct)
     {
-        var socket = await ConnectSocketAsync(ct);
+        var stream = await _dial(ct);
         PeerConnection? connection = null;
         long applied;
         var handedOver = false;
@@ -115,7 +136,7 @@ public sealed partial class Replicator
         {
             try
             {
-                connection = await OpenAsync(socket, preAuth.Token);
+                connection = await OpenAsync(stream, preAuth.Token);
                 applied = await HandshakeAsync(connection, preAuth.Token);
                 handedOver = true;
             }
@@ -126,7 +147,7 @@ public sealed partial class Replicator
             }
             finally
             {
-                if (connection is null) socket.Dispose();
+                if (connection is null) await stream.DisposeAsync();
                 else if (!handedOver) await connection.DisposeAsync();
             }
         }
@@ -286,14 +307,6 @@ public sealed partial class Replicator
                 LogLag(_logger, _destination, acked, Progress.LagEvents, seconds);
             }
         }
-    }
-
-    internal static (string Host, int Port) SplitHostPort(string value)
-    {
-        if (IPEndPoint.TryParse(value, out var endPoint) && endPoint.Port != 0)
-            return (endPoint.Address.ToString(), endPoint.Port);
-        var colon = value.LastIndexOf(':');
-        return (value[..colon], int.Parse(value[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "Replica {Destination}: a task of the ending session failed")]

@@ -6,6 +6,7 @@ using Spartan.Engine;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
+using Spartan.Replication.Transport;
 
 namespace Spartan.Replication.Replica;
 
@@ -19,31 +20,37 @@ namespace Spartan.Replication.Replica;
 /// the TLS handshake, and <see cref="HandshakeWindow"/> from accept, timed by the injected <see cref="TimeProvider"/>.
 /// Events carry the primary's sequence numbers and are applied only when they follow the last applied one, so a
 /// resend after a reconnect is skipped, never applied twice.</remarks>
-public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, Broker broker, ILogger logger,
-    ReplicationTls? tls = null, TimeProvider? time = null) : IDisposable
+public sealed partial class ReplicaServer(IReplicationListener listener, ReplicationSettings settings, Broker broker,
+    ILogger logger, ReplicationTls? tls, TimeProvider time) : IDisposable
 {
+    /// <summary>A replica server listening on TCP at <paramref name="listen"/>.</summary>
+    public ReplicaServer(IPEndPoint listen, ReplicationSettings settings, Broker broker, ILogger logger,
+        ReplicationTls? tls = null, TimeProvider? time = null)
+        : this(new SocketListener(listen, MaxUnauthenticated), settings, broker, logger, tls, time ?? TimeProvider.System)
+    {
+    }
+
     /// <summary>Connections whose handshake is not authenticated yet, held at once; more are closed at accept.</summary>
     public const int MaxUnauthenticated = 16;
 
     /// <summary>From accept to an authenticated handshake (TLS included), or the peer is dropped.</summary>
     public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private ReplicaStatus? _status;
     private readonly SemaphoreSlim _streaming = new(1, 1);
     private CancellationTokenSource? _current;
-    private Socket? _listener;
+    private bool _bound;
     private int _unauthenticated;
 
-    /// <summary>Binds the listening socket (throws when the address is in use), before serving starts.</summary>
+    /// <summary>Starts listening (throws when the address is in use), before serving starts.</summary>
     public void Bind()
     {
-        _listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(listen);
-        _listener.Listen(MaxUnauthenticated);
+        listener.Start();
+        _bound = true;
     }
 
-    public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
+    public EndPoint? LocalEndPoint => listener.LocalEndPoint;
 
     /// <summary>How this replica follows its primary, for health and metrics.</summary>
     public ReplicaStatus Status => _status ??= new ReplicaStatus(_time, () => broker.CommittedSequence);
@@ -53,32 +60,32 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
 
     public void Dispose()
     {
-        _listener?.Dispose();
+        listener.Dispose();
         _streaming.Dispose();
     }
 
     /// <summary>Serves primaries until <paramref name="ct"/> ends, applying through the commit loop.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var listener = _listener ?? throw new InvalidOperationException("Bind first.");
+        if (!_bound) throw new InvalidOperationException("Bind first.");
         var sessions = new List<Task>();
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                var socket = await listener.AcceptAsync(ct);
+                var link = await listener.AcceptAsync(ct);
                 sessions.RemoveAll(Ended);
                 // Only this loop takes slots, so checking then taking cannot overshoot.
                 if (Volatile.Read(ref _unauthenticated) >= MaxUnauthenticated)
                 {
-                    TurnAway(socket);
+                    TurnAway(link);
                     continue;
                 }
 
                 // The window starts at accept, before the slot is counted, so whoever sees the count sees its timer.
                 var window = new CancellationTokenSource(HandshakeWindow, _time);
                 Interlocked.Increment(ref _unauthenticated);
-                sessions.Add(SessionAsync(socket, window, ct));
+                sessions.Add(SessionAsync(link, window, ct));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -103,10 +110,10 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         }
     }
 
-    private async Task SessionAsync(Socket socket, CancellationTokenSource window, CancellationToken ct)
+    private async Task SessionAsync(IncomingLink link, CancellationTokenSource window, CancellationToken ct)
     {
         await Task.Yield(); // off the accept loop
-        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        var remote = link.Remote;
         using var mine = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var preAuth = CancellationTokenSource.CreateLinkedTokenSource(mine.Token, window.Token);
         var slot = 1;
@@ -114,7 +121,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         var holding = false;
         try
         {
-            connection = await OpenAsync(socket, preAuth.Token);
+            connection = await OpenAsync(link, preAuth.Token);
             // Only a peer that passed the handshake may replace the stream in progress (a primary reconnecting after
             // a cut); anyone else connecting is dropped without disturbing it.
             await HandshakeAsync(connection, preAuth.Token);
@@ -154,7 +161,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
                 _streaming.Release();
             }
 
-            await CloseQuietlyAsync(connection, socket);
+            await CloseQuietlyAsync(connection, link.Stream);
         }
     }
 
@@ -165,17 +172,17 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         return session.IsCompleted;
     }
 
-    private static async Task CloseQuietlyAsync(PeerConnection? connection, Socket socket)
+    private static async Task CloseQuietlyAsync(PeerConnection? connection, Stream stream)
     {
         try
         {
             if (connection is not null) await connection.DisposeAsync();
-            else socket.Dispose();
+            else await stream.DisposeAsync();
         }
         catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
             // The peer is gone; what was left to flush has nowhere to go.
-            socket.Dispose();
+            await stream.DisposeAsync();
         }
     }
 
