@@ -73,16 +73,6 @@ public sealed partial class Broker
     public Task<ReplicatedOutcome> ApplyReplicatedAsync(IReadOnlyList<SequencedEvent> events) =>
         Submit(new ApplyReplicatedCommand(events));
 
-    /// <summary>A replica replaces its whole state and its store's content by its primary's snapshot, on the loop (the
-    /// only writer of the store); answers the sequence it now holds. Throws <see cref="StorageUnavailableException"/>
-    /// when the store refused it, leaving the state as it was.</summary>
-    public Task<long> InstallSnapshotAsync(StateImage image)
-    {
-        var command = new InstallSnapshotCommand(image);
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
-        return command.Task;
-    }
-
     /// <summary>Records, on the loop, that <paramref name="replica"/> holds every event up to <paramref name="sequence"/>
     /// (so compaction keeps what it still needs); a store that takes no writes keeps the older position.</summary>
     public void RecordReplicaPosition(string replica, long sequence)

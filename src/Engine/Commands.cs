@@ -203,40 +203,6 @@ internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> event
     protected override ReplicatedOutcome Decide(QueueSet state, Instant now, List<QueueEvent> events) => _outcome;
 }
 
-/// <summary>A replica replaces its whole state and its store's content by its primary's snapshot, and numbers on from its
-/// sequence. The store is rewritten first: refused (a full disk), nothing changes and the caller hears why.</summary>
-internal sealed class InstallSnapshotCommand(StateImage image) : Command
-{
-    private readonly TaskCompletionSource<long> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private StorageUnavailableException? _refused;
-
-    public Task<long> Task => _done.Task;
-
-    public override void Execute(CommitBatch batch)
-    {
-        try
-        {
-            batch.Store.Snapshots?.ReplaceAll(image);
-        }
-        catch (StorageUnavailableException refused)
-        {
-            _refused = refused;
-            return;
-        }
-
-        batch.State.Restore(image);
-        batch.RebaseTo = image.Sequence;
-    }
-
-    public override void Complete()
-    {
-        if (_refused is not null) _done.TrySetException(_refused);
-        else _done.TrySetResult(image.Sequence);
-    }
-
-    public override void Fail(Exception error) => _done.TrySetException(error);
-}
-
 /// <summary>Writes a replica's acknowledged position (a store write, so on the loop); decides no event. A refused write
 /// keeps the older position, which only makes compaction keep more.</summary>
 internal sealed class RecordPositionCommand(string replica, long sequence) : Command

@@ -59,7 +59,7 @@ public sealed partial class ReplicaServer
         await connection.ExpectAsync(ct, FrameType.SnapshotEnd);
         var image = new StateImage(sequence, queues);
         // The loop writes the store and the state, as it writes everything else.
-        var installed = await broker.InstallSnapshotAsync(image);
+        var installed = await broker.InstallSnapshotAsync(image, adopt: null);
         var messages = 0;
         foreach (var queue in queues) messages += queue.Messages.Length;
         LogInstalled(logger, sequence, messages);
