@@ -11,9 +11,10 @@ namespace Spartan.Engine;
 public readonly record struct Epoch(long Number, Guid Id, long Start)
 {
     public override string ToString() =>
-        $"epoch {Number.ToString(CultureInfo.InvariantCulture)} ({Short(Id)}) from sequence {Start.ToString(CultureInfo.InvariantCulture)}";
+        $"epoch {Number.ToString(CultureInfo.InvariantCulture)} ({ShortId(Id)}) from sequence {Start.ToString(CultureInfo.InvariantCulture)}";
 
-    internal static string Short(Guid id) => id.ToString("N")[..8];
+    /// <summary>How logs show an id: its first 8 hex digits.</summary>
+    public static string ShortId(Guid id) => id.ToString("N")[..8];
 }
 
 /// <summary>Where the events of a data folder come from (SPEC §7 history identity): an id made with the folder, and
@@ -98,7 +99,7 @@ public sealed class History
     /// <summary>For logs: the id and the newest epoch.</summary>
     public override string ToString()
     {
-        var text = new StringBuilder("history ").Append(Epoch.Short(Id));
+        var text = new StringBuilder("history ").Append(Epoch.ShortId(Id));
         return (Latest is { } latest ? text.Append(", ").Append(latest) : text.Append(", no epoch yet")).ToString();
     }
 

@@ -13,7 +13,9 @@ namespace Spartan.Replication.Replica;
 /// <summary>The replica's end (SPEC §7): listens for its primary, checks the handshake, and applies the stream in
 /// order, exactly once, through this node's own commit loop and storage, acknowledging its position.</summary>
 /// <remarks>One accept loop; one session task per connection, one stream applied at a time (a new connection from
-/// the primary replaces a stale one). A session's failure — garbage, a peer of another protocol, a refused handshake,
+/// the primary replaces a stale one). Once authenticated, the replica tells the primary its history and checks the
+/// primary's plan (ADR 0012): it refuses a stale primary, and never applies an event of another history. A session's
+/// failure — garbage, a peer of another protocol, a refused handshake, a stale primary,
 /// a TLS failure, a dropped link — is logged with its reason and closes only that connection; the replica keeps
 /// serving reads and keeps listening. Until its handshake is authenticated a connection is bounded (SPEC §9): at most
 /// <see cref="MaxUnauthenticated"/> such connections at once (more are closed at accept), 64 KiB per frame and for
@@ -124,15 +126,17 @@ public sealed partial class ReplicaServer(IReplicationListener listener, Replica
             connection = await OpenAsync(link, preAuth.Token);
             // Only a peer that passed the handshake may replace the stream in progress (a primary reconnecting after
             // a cut); anyone else connecting is dropped without disturbing it.
-            await HandshakeAsync(connection, preAuth.Token);
+            var primary = await HandshakeAsync(connection, preAuth.Token);
             connection.Authenticated();
             FreeSlot(ref slot);
             if (Interlocked.Exchange(ref _current, mine) is { } previous) await CancelQuietlyAsync(previous);
             await _streaming.WaitAsync(mine.Token);
             holding = true;
+            // Holding the stream, so what this replica holds cannot change until the plan is agreed.
+            var plan = await AgreeAsync(connection, primary, mine.Token);
             LogConnected(logger, remote, broker.CommittedSequence);
             Status.Connected();
-            await ApplyStreamAsync(connection, mine.Token);
+            await ApplyStreamAsync(connection, plan, mine.Token);
         }
         catch (OperationCanceledException) when (mine.IsCancellationRequested)
         {
@@ -203,7 +207,8 @@ public sealed partial class ReplicaServer(IReplicationListener listener, Replica
         }
     }
 
-    private async Task HandshakeAsync(PeerConnection connection, CancellationToken ct)
+    /// <summary>Hello, HelloReply, Welcome; returns the primary's node id once it proved itself.</summary>
+    private async Task<string> HandshakeAsync(PeerConnection connection, CancellationToken ct)
     {
         var first = await FirstFrameAsync(connection, ct);
         if ((FrameType)first.Type == FrameType.Refused)
@@ -226,6 +231,7 @@ public sealed partial class ReplicaServer(IReplicationListener listener, Replica
             throw new HandshakeRefusedException($"primary {hello.NodeId} refused: {WireCodec.ReadText(frame.Payload)}");
         if (!Handshake.Matches(Handshake.PrimaryProof(settings.Secret, challenge), WireCodec.ReadWelcome(frame.Payload).Proof))
             throw new HandshakeRefusedException($"primary {hello.NodeId} does not hold the same replication secret");
+        return hello.NodeId;
     }
 
     [LoggerMessage(EventId = 56, Level = LogLevel.Error, Message = "A replication session ended with an unexpected error")]
@@ -240,6 +246,5 @@ public sealed partial class ReplicaServer(IReplicationListener listener, Replica
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Primary {Primary} has different queue settings; replicating anyway")]
     private static partial void LogSettingsDiffer(ILogger logger, string primary);
 
-    [LoggerMessage(EventId = 53, Level = LogLevel.Information, Message = "Installed the primary's snapshot at sequence {Sequence} ({Messages} messages)")]
-    private static partial void LogInstalled(ILogger logger, long sequence, int messages);
+
 }
