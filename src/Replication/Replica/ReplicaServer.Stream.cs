@@ -47,7 +47,8 @@ public sealed partial class ReplicaServer
                     Status.Heard();
                     break;
                 case FrameType.Heartbeat:
-                    applied = broker.CommittedSequence;
+                    // Before the planned snapshot, this replica holds nothing of the primary's history.
+                    applied = adopted ? broker.CommittedSequence : 0;
                     Status.Heard(primaryCommitted: WireCodec.ReadNumbers(frame.Payload).First);
                     break;
                 default:
