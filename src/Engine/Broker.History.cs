@@ -253,7 +253,9 @@ public sealed partial class Broker
         }
     }
 
-    /// <summary><see cref="CaptureCommand"/> that also notes the store's lineage at the capture.</summary>
+    /// <summary>Copies the whole state at a batch boundary, the freeze of a snapshot (encoding and writing happen off the
+    /// loop), and notes the store's lineage. The image covers every event committed before it, and those of its own batch
+    /// decided before it.</summary>
     private sealed class LineageCaptureCommand(Broker broker) : StoreCommand<(StateImage Image, long Lineage)>(reads: true)
     {
         protected override (StateImage Image, long Lineage) Run(CommitBatch batch) =>

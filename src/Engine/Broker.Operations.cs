@@ -46,12 +46,7 @@ public sealed partial class Broker
     public Task<int?> RedriveAsync(string queue) => Submit(new RedriveCommand(queue));
 
     /// <summary>A copy of the whole state at a batch boundary, for a snapshot; the loop pauses only to copy.</summary>
-    public Task<StateImage> CaptureAsync()
-    {
-        var command = new CaptureCommand();
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
-        return command.Task;
-    }
+    public async Task<StateImage> CaptureAsync() => (await CaptureWithLineageAsync()).Image;
 
     /// <summary>Runs <paramref name="action"/> on the loop right after a batch is committed, before the next one is
     /// decided: the store then holds exactly the state, which is at the sequence and holds the number of messages the

@@ -150,25 +150,6 @@ internal sealed class WakeCommand : Command<bool>
     protected override bool Decide(QueueSet state, Instant now, List<QueueEvent> events) => true;
 }
 
-/// <summary>Copies the whole state at a batch boundary: the freeze of a snapshot (encoding and writing happen off
-/// the loop). The image covers every event committed before it, and those of its own batch decided before it.</summary>
-internal sealed class CaptureCommand : Command
-{
-    public override bool Reads => true;
-
-    private readonly TaskCompletionSource<StateImage> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private StateImage? _image;
-
-    public Task<StateImage> Task => _done.Task;
-
-    public override void Execute(CommitBatch batch) =>
-        _image = batch.State.Capture(batch.CommittedSequence + batch.Events.Count) with { TakenAt = batch.Now };
-
-    public override void Complete() => _done.TrySetResult(_image!);
-
-    public override void Fail(Exception error) => _done.TrySetException(error);
-}
-
 /// <summary>What a replica made of a frame of its primary's events: the sequence it has applied, and why it
 /// stopped early when an event could not be applied (the session is then dropped; nothing invalid was applied).</summary>
 public readonly record struct ReplicatedOutcome(long Applied, string? Problem);

@@ -51,6 +51,9 @@ internal static class LinkTestKit
         }
     }
 
+    /// <summary>How many times <paramref name="part"/> occurs in <paramref name="text"/>.</summary>
+    public static int Occurrences(string text, string part) => text.Split(part).Length - 1;
+
     /// <summary>A raw TCP connection to <paramref name="server"/>.</summary>
     public static async Task<Socket> ConnectAsync(ReplicaServer server)
     {

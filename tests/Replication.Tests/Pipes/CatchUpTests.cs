@@ -55,6 +55,4 @@ public sealed class CatchUpTests : IDisposable
         Assert.Equal(1, Occurrences(replica.Log.Text, "Installed the primary's snapshot"));
         Assert.Equal(node.Broker.History.Id, replicaNode.Broker.History.Id);
     }
-
-    private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
 }

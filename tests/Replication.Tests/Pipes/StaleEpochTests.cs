@@ -56,6 +56,4 @@ public sealed class StaleEpochTests : IDisposable
         Assert.Equal(5, replicaNode.Broker.CommittedSequence);
         Assert.False(stale.Replicator.Progress.Connected);
     }
-
-    private static int Occurrences(string text, string part) => text.Split(part).Length - 1;
 }
