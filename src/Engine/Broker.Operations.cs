@@ -46,12 +46,7 @@ public sealed partial class Broker
     public Task<int?> RedriveAsync(string queue) => Submit(new RedriveCommand(queue));
 
     /// <summary>A copy of the whole state at a batch boundary, for a snapshot; the loop pauses only to copy.</summary>
-    public Task<StateImage> CaptureAsync()
-    {
-        var command = new CaptureCommand();
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
-        return command.Task;
-    }
+    public async Task<StateImage> CaptureAsync() => (await CaptureWithLineageAsync()).Image;
 
     /// <summary>Runs <paramref name="action"/> on the loop right after a batch is committed, before the next one is
     /// decided: the store then holds exactly the state, which is at the sequence and holds the number of messages the
@@ -72,16 +67,6 @@ public sealed partial class Broker
     /// sequence it has applied once they are committed to its own store.</summary>
     public Task<ReplicatedOutcome> ApplyReplicatedAsync(IReadOnlyList<SequencedEvent> events) =>
         Submit(new ApplyReplicatedCommand(events));
-
-    /// <summary>A replica replaces its whole state and its store's content by its primary's snapshot, on the loop (the
-    /// only writer of the store); answers the sequence it now holds. Throws <see cref="StorageUnavailableException"/>
-    /// when the store refused it, leaving the state as it was.</summary>
-    public Task<long> InstallSnapshotAsync(StateImage image)
-    {
-        var command = new InstallSnapshotCommand(image);
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
-        return command.Task;
-    }
 
     /// <summary>Records, on the loop, that <paramref name="replica"/> holds every event up to <paramref name="sequence"/>
     /// (so compaction keeps what it still needs); a store that takes no writes keeps the older position.</summary>

@@ -14,7 +14,8 @@ namespace Spartan.Engine;
 /// parked consumers, appends the batch's events as one write (group commit), and only then answers the batch's callers,
 /// so no client sees state that is not committed. A timer from the injected <see cref="TimeProvider"/> wakes the loop when
 /// a wait, a delay or a reservation that a parked consumer cares about ends. The loop is the only writer of the event
-/// log and of a replica's installed snapshot; snapshot and compaction jobs write only images the loop captured.
+/// log, of the history (epochs) and of what replaces or rewinds the store's content (a replica's snapshot install or
+/// truncation); snapshot and compaction jobs write only images the loop captured, and never across such a change.
 /// Failure: a write the store refuses (a full disk) answers that batch 503, reads the state back from the store and
 /// serves reads only until the store takes writes again (SPEC §6). Any other exception in the loop — a broken invariant,
 /// a store that cannot even be read — fails the batch, every parked consumer and every later command with
@@ -53,6 +54,7 @@ public sealed partial class Broker : IAsyncDisposable
         _time = time;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _lastSequence = _log.LastSequence;
+        _history = store.History.Read();
         _readOnly = !_log.Writable;
         _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -234,6 +236,8 @@ public sealed partial class Broker : IAsyncDisposable
 
     private void LeaveReadOnly()
     {
+        // A writer's epoch begins before its first event is stored; refused again, the node stays read-only.
+        if (_epochPending && !TryBeginEpoch(_lastSequence + 1, out _)) return;
         _readOnly = false;
         _state.FollowsPrimary = _followsPrimary;
         LogWritable(_logger);

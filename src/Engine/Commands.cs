@@ -150,25 +150,6 @@ internal sealed class WakeCommand : Command<bool>
     protected override bool Decide(QueueSet state, Instant now, List<QueueEvent> events) => true;
 }
 
-/// <summary>Copies the whole state at a batch boundary: the freeze of a snapshot (encoding and writing happen off
-/// the loop). The image covers every event committed before it, and those of its own batch decided before it.</summary>
-internal sealed class CaptureCommand : Command
-{
-    public override bool Reads => true;
-
-    private readonly TaskCompletionSource<StateImage> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private StateImage? _image;
-
-    public Task<StateImage> Task => _done.Task;
-
-    public override void Execute(CommitBatch batch) =>
-        _image = batch.State.Capture(batch.CommittedSequence + batch.Events.Count) with { TakenAt = batch.Now };
-
-    public override void Complete() => _done.TrySetResult(_image!);
-
-    public override void Fail(Exception error) => _done.TrySetException(error);
-}
-
 /// <summary>What a replica made of a frame of its primary's events: the sequence it has applied, and why it
 /// stopped early when an event could not be applied (the session is then dropped; nothing invalid was applied).</summary>
 public readonly record struct ReplicatedOutcome(long Applied, string? Problem);
@@ -201,40 +182,6 @@ internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> event
     }
 
     protected override ReplicatedOutcome Decide(QueueSet state, Instant now, List<QueueEvent> events) => _outcome;
-}
-
-/// <summary>A replica replaces its whole state and its store's content by its primary's snapshot, and numbers on from its
-/// sequence. The store is rewritten first: refused (a full disk), nothing changes and the caller hears why.</summary>
-internal sealed class InstallSnapshotCommand(StateImage image) : Command
-{
-    private readonly TaskCompletionSource<long> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private StorageUnavailableException? _refused;
-
-    public Task<long> Task => _done.Task;
-
-    public override void Execute(CommitBatch batch)
-    {
-        try
-        {
-            batch.Store.Snapshots?.ReplaceAll(image);
-        }
-        catch (StorageUnavailableException refused)
-        {
-            _refused = refused;
-            return;
-        }
-
-        batch.State.Restore(image);
-        batch.RebaseTo = image.Sequence;
-    }
-
-    public override void Complete()
-    {
-        if (_refused is not null) _done.TrySetException(_refused);
-        else _done.TrySetResult(image.Sequence);
-    }
-
-    public override void Fail(Exception error) => _done.TrySetException(error);
 }
 
 /// <summary>Writes a replica's acknowledged position (a store write, so on the loop); decides no event. A refused write

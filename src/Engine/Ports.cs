@@ -26,6 +26,12 @@ public interface IEventLog
     /// folded away are skipped, so the first returned may be later than asked.</summary>
     IReadOnlyList<SequencedEvent> Read(long fromInclusive, int limit);
 
+    /// <summary>Removes every stored event after <paramref name="sequence"/> in one durable write, so the log numbers on
+    /// from it (a replica dropping events that diverge from its primary's history; the commit loop only). Throws
+    /// <see cref="InvalidOperationException"/> when the store cannot go back that far (the events are folded into a
+    /// snapshot, or it keeps none), <see cref="StorageUnavailableException"/> when the store refused the write.</summary>
+    void TruncateAfter(long sequence);
+
     /// <summary>False while the store refuses writes (a failed write, a full disk) until it is reopened.</summary>
     bool Writable { get; }
 
@@ -49,6 +55,17 @@ public interface ISnapshotStore
     /// <summary>Makes <paramref name="image"/> the whole content of the store: the snapshot, and an empty log numbering on
     /// from its sequence (a replica installing its primary's snapshot; only the commit loop calls it).</summary>
     void ReplaceAll(StateImage image);
+}
+
+/// <summary>The history identity of a data folder (SPEC §7): its history id and epochs, in its metadata. Written by the
+/// commit loop only (a writer beginning an epoch, a replica adopting its primary's); read from any thread.</summary>
+public interface IHistoryStore
+{
+    History Read();
+
+    /// <summary>Replaces the stored history in one durable write; throws <see cref="StorageUnavailableException"/> when
+    /// the store refused it.</summary>
+    void Write(History history);
 }
 
 /// <summary>The last sequence each replica acknowledged, kept so that compaction keeps the events they still need.</summary>
@@ -76,14 +93,21 @@ public interface ICommitObserver
     void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime);
 }
 
-/// <summary>The store the engine runs on, port by port; a node in memory has a log that keeps nothing and no others.</summary>
+/// <summary>The store the engine runs on, port by port; a node in memory has a log that keeps nothing, a history in
+/// memory, and no others.</summary>
 /// <param name="Log">Where committed events go.</param>
 /// <param name="Snapshots">The snapshot blobs, when the node keeps any.</param>
 /// <param name="Positions">Replica positions, when the node keeps an event log for them.</param>
-/// <param name="Recovery">How to read the state back after a refused write; without one, such a failure stops the loop.</param>
+/// <param name="Recovery">How to read the state back after a refused write or a truncation; without one, such a failure
+/// stops the loop and the node cannot drop a divergent suffix.</param>
+/// <param name="History">The folder's history id and epochs; a new one in memory when the node keeps none.</param>
 public sealed record EngineStore(IEventLog Log, ISnapshotStore? Snapshots = null, IReplicaPositions? Positions = null,
-    IStoreRecovery? Recovery = null)
+    IStoreRecovery? Recovery = null, IHistoryStore? History = null)
 {
+    /// <summary>The folder's history id and epochs.</summary>
+    public IHistoryStore History { get; init; } = History ?? new MemoryHistoryStore();
+
+
     /// <summary>A node that keeps nothing: events are numbered, applied and forgotten.</summary>
     public static EngineStore InMemory(long lastSequence = 0) => new(new TransientEventLog(lastSequence));
 }
@@ -108,4 +132,23 @@ public sealed class TransientEventLog(long lastSequence = 0) : IEventLog
     }
 
     public IReadOnlyList<SequencedEvent> Read(long fromInclusive, int limit) => [];
+
+    /// <summary>Keeps no event, so it can only "truncate" at or after its last sequence.</summary>
+    public void TruncateAfter(long sequence)
+    {
+        if (sequence < LastSequence)
+            throw new InvalidOperationException($"This node keeps no event log: it cannot go back from {LastSequence} to {sequence}.");
+    }
 }
+
+/// <summary>A history kept in memory: a node without persistence makes a new one at each start.</summary>
+/// <remarks>Written by the commit loop only; read from any thread.</remarks>
+public sealed class MemoryHistoryStore(History? history = null) : IHistoryStore
+{
+    private History _history = history ?? History.New();
+
+    public History Read() => Volatile.Read(ref _history);
+
+    public void Write(History history) => Volatile.Write(ref _history, history);
+}
+

@@ -6,7 +6,8 @@ using Spartan.Replication.Protocol;
 
 namespace Spartan.Replication;
 
-/// <summary>One replication connection (TCP, or TLS over TCP) speaking framed protocol messages.</summary>
+/// <summary>One replication connection speaking framed protocol messages over a byte stream: TCP, TLS over TCP, or an
+/// in-memory pipe in tests.</summary>
 /// <remarks>Owned by one session loop; reads and writes may run on two tasks of that session (the primary reads
 /// acks while it streams), never two writers. Failure: any I/O or protocol error surfaces as an exception to the
 /// session, which drops the connection. A connection starts unauthenticated: frames either way are bounded to
@@ -14,7 +15,6 @@ namespace Spartan.Replication;
 /// so a peer that has proven nothing can make this node buffer 64 KiB, not 256 MiB.</remarks>
 public sealed class PeerConnection : IAsyncDisposable
 {
-    private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
@@ -32,9 +32,17 @@ public sealed class PeerConnection : IAsyncDisposable
     /// <summary>A connection over <paramref name="stream"/> (a TLS stream over <paramref name="socket"/>); disposing
     /// the connection disposes the stream, which must own the socket.</summary>
     public PeerConnection(Socket socket, Stream stream)
+        : this(stream, RemoteOf(socket))
     {
-        _socket = socket;
-        _socket.NoDelay = true;
+        socket.NoDelay = true;
+    }
+
+    /// <summary>A connection over <paramref name="stream"/>, which it owns, to the peer the log calls
+    /// <paramref name="remote"/>.</summary>
+    public PeerConnection(Stream stream, string remote)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Remote = remote;
         _stream = stream;
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         _output = PipeWriter.Create(_stream);
@@ -42,7 +50,8 @@ public sealed class PeerConnection : IAsyncDisposable
         _writer = new FrameWriter(_output, ProtocolVersion.MaxFrame);
     }
 
-    public string Remote => _socket.RemoteEndPoint?.ToString() ?? "?";
+    /// <summary>Who the peer is, as the log names it.</summary>
+    public string Remote { get; }
 
     /// <summary>Whether <see cref="Authenticated"/> was called: frames may be as large as the protocol allows.</summary>
     public bool IsAuthenticated => _maxFrame == ProtocolVersion.MaxFrame;
@@ -123,6 +132,18 @@ public sealed class PeerConnection : IAsyncDisposable
         finally
         {
             await _stream.DisposeAsync();
+        }
+    }
+
+    private static string RemoteOf(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint?.ToString() ?? "?";
+        }
+        catch (SocketException)
+        {
+            return "?"; // reset already: the first read says so
         }
     }
 

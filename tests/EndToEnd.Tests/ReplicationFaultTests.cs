@@ -222,13 +222,19 @@ public sealed class ReplicationFaultTests
             await using var peer = new PeerConnection(socket);
             var hello = new Hello(ProtocolVersion.Current, "forger", ["q", "lag"], "0000", Handshake.NewChallenge());
             await peer.SendAsync(FrameType.Hello, o => WireCodec.Write(hello, o), Ct);
-            var reply = WireCodec.ReadHelloReply((await peer.ExpectAsync(Ct, FrameType.HelloReply)).Payload);
+            await peer.ExpectAsync(Ct, FrameType.HelloReply);
             await peer.SendAsync(FrameType.Welcome, o => WireCodec.Write(new Welcome([]), o), Ct);
+            // Protocol 2: it claims the replica's own history, so the stream is planned after the replica's position.
+            peer.Authenticated();
+            var replicaHistory = WireCodec.ReadReplicaHistory((await peer.ExpectAsync(Ct, FrameType.History)).Payload);
+            var plan = new Plan(PlanAction.Stream, replicaHistory.Applied, replicaHistory.Applied, replicaHistory.History);
+            await peer.SendAsync(FrameType.Plan, o => WireCodec.Write(plan, o), Ct);
+            await peer.ExpectAsync(Ct, FrameType.Ack);
             var now = SystemClock.Instance.GetCurrentInstant();
             WireEvent[] events = forgery.StartsWith("an event", StringComparison.Ordinal)
-                ? [new(reply.Applied + 10, EventCodec.Encode(new MessagePushed("q", now, Guid.NewGuid(), "forged", 0, 0,
+                ? [new(replicaHistory.Applied + 10, EventCodec.Encode(new MessagePushed("q", now, Guid.NewGuid(), "forged", 0, 0,
                     new Dictionary<string, string>(), 5, 600, null)))]
-                : [new(reply.Applied + 1, EventCodec.Encode(new MessageDeleted("q", now, Guid.NewGuid())))];
+                : [new(replicaHistory.Applied + 1, EventCodec.Encode(new MessageDeleted("q", now, Guid.NewGuid())))];
             await peer.SendAsync(FrameType.Events, o => WireCodec.WriteEvents(events, o), Ct);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
             deadline.CancelAfter(Soon);

@@ -132,25 +132,4 @@ public sealed class ReadOnlyBrokerTests : IAsyncLifetime
             await Task.Delay(1, Ct);
         }
     }
-
-    /// <summary>Rebuilds by folding what the recording log stored, as the RocksDB recovery folds the folder.</summary>
-    private sealed class ReplayRecovery(RecordingLog log) : IStoreRecovery
-    {
-        public int Rebuilds { get; private set; }
-
-        public long Rebuild(QueueSet state)
-        {
-            Rebuilds++;
-            state.Restore(new StateImage(0, []));
-            long last = 0;
-            foreach (var batch in log.Appends)
-            foreach (var (sequence, e) in batch)
-            {
-                state.Apply(e);
-                last = sequence;
-            }
-
-            return last;
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Spartan.Domain;
 using Spartan.Engine;
 
 namespace Spartan.Engine.Tests;
@@ -43,6 +44,21 @@ internal sealed class RecordingLog : IEventLog, IDisposable
         LastSequence = batch[^1].Sequence;
     }
 
+    /// <summary>Drops every event after <paramref name="sequence"/>, as a store's truncation does.</summary>
+    public void TruncateAfter(long sequence)
+    {
+        lock (_gate)
+        {
+            for (var i = Appends.Count - 1; i >= 0; i--)
+            {
+                Appends[i] = [.. Appends[i].Where(e => e.Sequence <= sequence)];
+                if (Appends[i].Length == 0) Appends.RemoveAt(i);
+            }
+        }
+
+        LastSequence = Math.Min(LastSequence, sequence);
+    }
+
     public IReadOnlyList<SequencedEvent> Read(long fromInclusive, int limit)
     {
         lock (_gate)
@@ -50,4 +66,25 @@ internal sealed class RecordingLog : IEventLog, IDisposable
     }
 
     public void Dispose() => _release.Dispose();
+}
+
+/// <summary>Rebuilds by folding what the recording log stored, as the RocksDB recovery folds the folder.</summary>
+internal sealed class ReplayRecovery(RecordingLog log) : IStoreRecovery
+{
+    public int Rebuilds { get; private set; }
+
+    public long Rebuild(QueueSet state)
+    {
+        Rebuilds++;
+        state.Restore(new StateImage(0, []));
+        long last = 0;
+        foreach (var batch in log.Appends)
+        foreach (var (sequence, e) in batch)
+        {
+            state.Apply(e);
+            last = sequence;
+        }
+
+        return last;
+    }
 }

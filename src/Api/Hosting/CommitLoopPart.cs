@@ -1,18 +1,20 @@
+using Spartan.Api.Configuration;
 using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
 /// <summary>Runs the commit loop for the life of the node, with every commit observer (metrics, the replication ring) in
-/// place before it starts.</summary>
+/// place before it starts; a node that takes writes (primary or standalone) begins its epoch there (SPEC §7), before
+/// replication and the HTTP server start.</summary>
 /// <remarks>Long polls are released as soon as the stop begins, not after Kestrel's drain timeout. If the loop faults (the
 /// store can no longer be read or an invariant broke), the node stops with exit code 1 rather than serve from memory it
 /// cannot make durable.</remarks>
-public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObserver> observers, IHostApplicationLifetime lifetime,
-    ILogger<CommitLoopPart> logger) : INodePart
+public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObserver> observers, SpartanConfig config,
+    IHostApplicationLifetime lifetime, ILogger<CommitLoopPart> logger) : INodePart
 {
     public string Name => "commit loop";
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var observer in observers) broker.AddObserver(observer);
         broker.Start();
@@ -23,7 +25,8 @@ public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObs
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-        return Task.CompletedTask;
+        // A replica takes its primary's epochs; a writer begins its own (or, on a full disk, as soon as it can write).
+        if (config.Replication?.Mode != ReplicationMode.Replica) await broker.BeginEpochAsync();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();

@@ -19,11 +19,12 @@ public sealed partial class NodeStorage : IDisposable
         State = state;
         Store = store;
         Persistence = persistence;
-        // Log mode: events, snapshots, replica positions and read-back after a refused write all live in the folder.
-        // Snapshot mode: events are numbered and forgotten; a replica's installed snapshot still goes to the folder.
+        // Log mode: events, snapshots, replica positions, the history and read-back after a refused write or a
+        // truncation all live in the folder. Snapshot mode: events are numbered and forgotten; the history and a
+        // replica's installed snapshot still go to the folder. In memory: a history of its own at each start.
         Engine = store is null ? new EngineStore(log)
-            : log == store.EventLog ? new EngineStore(log, store.Snapshots, store, new RocksRecovery(store))
-            : new EngineStore(log, store.Snapshots);
+            : log == store.EventLog ? new EngineStore(log, store.Snapshots, store, new RocksRecovery(store), store)
+            : new EngineStore(log, store.Snapshots, History: store);
     }
 
     public QueueSet State { get; }

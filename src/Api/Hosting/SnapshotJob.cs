@@ -1,12 +1,14 @@
 using Spartan.Api.Configuration;
+using Spartan.Domain;
 using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
 /// <summary>Snapshot mode (SPEC §6): folds the state into snapshot blobs every <c>timer</c> seconds and once more at a
 /// graceful stop.</summary>
-/// <remarks>The commit loop pauses only to copy the state (<see cref="Broker.CaptureAsync"/>); encoding and the synced
-/// write run here, on the timer's thread, one at a time. A failed periodic snapshot is logged and retried at the next
+/// <remarks>The commit loop pauses only to copy the state (<see cref="Broker.CaptureAndPersistAsync"/>); encoding and the
+/// synced write run here, on the timer's thread, one at a time, and never write a capture that a replica's snapshot install
+/// or truncation made stale. A failed periodic snapshot is logged and retried at the next
 /// tick (the previous snapshot stays intact). It starts first among a node's parts, so it stops last, after the commit
 /// loop: the final snapshot sees every answered request.</remarks>
 public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, TimeProvider time, BackgroundFailures failures,
@@ -58,10 +60,17 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         await _writing.WaitAsync(CancellationToken.None);
         try
         {
-            var image = await broker.CaptureAsync();
-            Write(image, "backup");
+            // A replica's snapshot install or truncation between the capture and the write makes the capture stale:
+            // then the store already holds a newer snapshot, and one more capture is taken.
+            StateImage? image = null;
+            for (var attempt = 0; attempt < 3 && image is null; attempt++)
+                image = await broker.CaptureAndPersistAsync(captured =>
+                {
+                    Write(captured, "backup");
+                    copy(captured.Sequence);
+                });
+            if (image is null) throw new StorageUnavailableException("The store's content kept being replaced by the primary's; no backup was taken.");
             _failed = false;
-            copy(image.Sequence);
             long messages = 0;
             foreach (var queue in image.Queues) messages += queue.Messages.Length;
             return (image.Sequence, messages);
@@ -84,7 +93,9 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         try
         {
             if (broker.CommittedSequence == _written) return; // nothing changed since the last one
-            Write(await broker.CaptureAsync(), "periodic");
+            // Null when a replica's snapshot install or truncation came between capture and write: the store holds
+            // what replaced it, and the next tick writes a fresh capture.
+            await broker.CaptureAndPersistAsync(image => Write(image, "periodic"));
             _failed = false;
         }
         catch (Exception error)
@@ -98,7 +109,7 @@ public sealed partial class SnapshotJob(NodeStorage storage, Broker broker, Time
         }
     }
 
-    private void Write(Domain.StateImage image, string kind)
+    private void Write(StateImage image, string kind)
     {
         var started = time.GetTimestamp();
         storage.Store!.Snapshots.Write(image);

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Polly;
@@ -8,23 +7,25 @@ using Polly.Retry;
 using Spartan.Engine;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
-using Spartan.Storage.Codecs;
+using Spartan.Replication.Transport;
 
 namespace Spartan.Replication.Primary;
 
-/// <summary>Streams this primary's committed events to one replica (SPEC §7): connect, handshake, then the events
-/// after the replica's position — from memory, from the event log, or a full snapshot when neither holds them — and
-/// on, as they are committed.</summary>
+/// <summary>Streams this primary's committed events to one replica (SPEC §7): connect, handshake, agree from the
+/// replica's history where its stream resumes (ADR 0012), then the events after that — from memory, from the event log,
+/// or a full snapshot when neither holds them — and on, as they are committed.</summary>
 /// <remarks>One replicator per destination, each on its own task, so a slow or dead replica never slows clients or
 /// the other replicas: it only reads what the commit loop already made durable. Polly wraps each connection attempt
-/// (retry with exponential backoff and jitter from <c>try_timer</c>, plus a circuit breaker), never the per-frame
-/// loop. Failure of a session (refusal, TLS, timeout, I/O, protocol error) is logged with its reason and the link
-/// retried. Until the replica's proof is verified the link is bounded like the replica's end (SPEC §9): the TLS
-/// handshake (with <c>[replication.tls]</c>) and the HelloReply read at most 64 KiB and must arrive within
-/// <see cref="HandshakeWindow"/> of the TCP connect, timed by the injected <see cref="TimeProvider"/>.</remarks>
+/// until the replica accepted the plan (retry with exponential backoff and jitter from <c>try_timer</c>, plus a circuit
+/// breaker), never the per-frame loop; a link lost once established is logged and tried again after <c>try_timer</c>,
+/// with the backoff started afresh. Failure of an attempt (refusal, TLS, timeout, I/O, protocol error) is logged with its
+/// reason and retried. Until the replica is authenticated the link is bounded like the replica's end (SPEC §9): the TLS
+/// handshake (with <c>[replication.tls]</c>), the HelloReply and the replica's history read at most 64 KiB and must
+/// arrive within <see cref="HandshakeWindow"/> of the connect, timed by the injected <see cref="TimeProvider"/>.</remarks>
 public sealed partial class Replicator
 {
     private const int EventsPerRead = ProtocolVersion.EventsPerFrame;
+    private const int CircuitFailures = 5;
     private readonly string _destination;
     private readonly ReplicationSettings _settings;
     private readonly Broker _broker;
@@ -34,7 +35,9 @@ public sealed partial class Replicator
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reconnect;
     private readonly ReplicationTls? _tls;
+    private readonly Func<CancellationToken, ValueTask<Stream>> _dial;
 
+    /// <summary>A replicator reaching its replica over TCP.</summary>
     /// <param name="destination">The replica's <c>host:port</c>.</param>
     /// <param name="settings">What this node says of itself in handshakes, and its timers.</param>
     /// <param name="broker">The commit loop: its committed sequence, snapshots, and where acknowledged positions go.</param>
@@ -46,7 +49,26 @@ public sealed partial class Replicator
     /// <param name="tls">This node's <c>[replication.tls]</c>, or null for a plaintext link.</param>
     public Replicator(string destination, ReplicationSettings settings, Broker broker, RetainedEvents retained,
         IEventLog log, long storedPosition, TimeProvider time, ILogger logger, ReplicationTls? tls = null)
+        : this(destination, SocketTransport.Dialer(destination), settings, broker, retained, log, storedPosition, time, logger, tls)
     {
+    }
+
+    /// <summary>A replicator reaching its replica through <paramref name="dial"/> (in-memory pipes in tests).</summary>
+    /// <param name="destination">How the replica is named in logs and metrics (its <c>host:port</c> in a node).</param>
+    /// <param name="dial">Opens one connection to the replica per call; the stream is owned by the caller.</param>
+    /// <param name="settings">What this node says of itself in handshakes, and its timers.</param>
+    /// <param name="broker">The commit loop: its committed sequence, snapshots, and where acknowledged positions go.</param>
+    /// <param name="retained">The newest committed events, tailed first.</param>
+    /// <param name="log">The event log, read when the ring no longer holds what the replica needs (log mode).</param>
+    /// <param name="storedPosition">Where the replica stood when this node started (0 when unknown).</param>
+    /// <param name="time">The clock of timeouts, backoff and lag.</param>
+    /// <param name="logger">Where connects, refusals and lag go.</param>
+    /// <param name="tls">This node's <c>[replication.tls]</c>, or null for a plaintext link.</param>
+    public Replicator(string destination, Func<CancellationToken, ValueTask<Stream>> dial, ReplicationSettings settings,
+        Broker broker, RetainedEvents retained, IEventLog log, long storedPosition, TimeProvider time, ILogger logger,
+        ReplicationTls? tls)
+    {
+        _dial = dial;
         _tls = tls;
         _destination = destination;
         _settings = settings;
@@ -75,14 +97,22 @@ public sealed partial class Replicator
             {
                 ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
                 FailureRatio = 1.0,
-                MinimumThroughput = 5,
-                SamplingDuration = TimeSpan.FromTicks(settings.TryTimer.Ticks * 10),
+                MinimumThroughput = CircuitFailures,
+                // Five failed attempts in a row fall within 30 × try_timer whatever the jitter (at most ~11.4 × in all),
+                // so a burst of failures always opens it; at 10 × it opened only about four times in five.
+                SamplingDuration = TimeSpan.FromTicks(settings.TryTimer.Ticks * 30),
                 BreakDuration = TimeSpan.FromTicks(settings.TryTimer.Ticks * 3),
+                OnOpened = args =>
+                {
+                    LogCircuitOpen(_logger, _destination, CircuitFailures, args.BreakDuration.TotalSeconds);
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
     }
 
-    /// <summary>From the TCP connect to the replica's verified HelloReply, or the attempt fails and is retried.</summary>
+    /// <summary>From the connect to the replica's history (after its verified HelloReply), or the attempt fails and is
+    /// retried.</summary>
     public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
 
     public ReplicaProgress Progress { get; }
@@ -91,12 +121,14 @@ public sealed partial class Replicator
     {
         try
         {
-            await _reconnect.ExecuteAsync(async token =>
+            while (true)
             {
-                await SessionAsync(token);
-                // A session only ends by an error or a stop; a peer that closed cleanly is retried like one.
-                throw new IOException("the replica closed the connection");
-            }, ct);
+                // One round of attempts ends once a link was established and then lost: the next round's backoff starts
+                // afresh, so a replica back after a short cut is not kept waiting for the longest delay an old outage
+                // reached. One try_timer between rounds keeps a link that breaks as soon as it is made from spinning.
+                await _reconnect.ExecuteAsync(AttemptAsync, ct);
+                await Task.Delay(_settings.TryTimer, _time, ct);
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -104,42 +136,28 @@ public sealed partial class Replicator
         }
     }
 
-    private async Task SessionAsync(CancellationToken ct)
+    /// <summary>One attempt: throws (and is retried with backoff) until the replica accepted the plan; once it has, the
+    /// session runs until the link fails, which is logged, and the attempt returns.</summary>
+    private async ValueTask AttemptAsync(CancellationToken ct)
     {
-        var socket = await ConnectSocketAsync(ct);
-        PeerConnection? connection = null;
-        long applied;
-        var handedOver = false;
-        using (var window = new CancellationTokenSource(HandshakeWindow, _time))
-        using (var preAuth = CancellationTokenSource.CreateLinkedTokenSource(ct, window.Token))
-        {
-            try
-            {
-                connection = await OpenAsync(socket, preAuth.Token);
-                applied = await HandshakeAsync(connection, preAuth.Token);
-                handedOver = true;
-            }
-            catch (OperationCanceledException) when (window.IsCancellationRequested && !ct.IsCancellationRequested)
-            {
-                // Not an OperationCanceledException: Polly retries every failure but a stop.
-                throw new TimeoutException($"the replica did not complete the handshake within {HandshakeWindow.TotalSeconds:F0} s");
-            }
-            finally
-            {
-                if (connection is null) socket.Dispose();
-                else if (!handedOver) await connection.DisposeAsync();
-            }
-        }
-
+        var (connection, decision, position) = await EstablishAsync(ct);
         await using var _ = connection;
         Progress.Connect(true);
-        LogConnected(_logger, _destination, applied, _broker.CommittedSequence);
+        LogConnected(_logger, _destination, position, _broker.CommittedSequence);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var acks = ReadAcksAsync(connection, session.Token);
-        var streaming = StreamAsync(connection, applied + 1, session.Token);
+        var streaming = decision.Action == PlanAction.Snapshot
+            ? StreamAfterSnapshotAsync(connection, decision.Why, session.Token)
+            : StreamAsync(connection, decision.After + 1, session.Token);
         try
         {
             await await Task.WhenAny(streaming, acks); // whichever ends first ends the session, with its error
+            ct.ThrowIfCancellationRequested();
+            throw new IOException("the replica closed the connection");
+        }
+        catch (Exception error) when (!ct.IsCancellationRequested)
+        {
+            LogLost(_logger, _destination, error.Message, _settings.TryTimer.TotalSeconds);
         }
         finally
         {
@@ -150,6 +168,9 @@ public sealed partial class Replicator
             await EndedAsync(streaming);
         }
     }
+
+    private async Task StreamAfterSnapshotAsync(PeerConnection connection, string why, CancellationToken ct) =>
+        await StreamAsync(connection, await SendSnapshotAsync(connection, why, ct), ct);
 
     /// <summary>Waits for a task of an ending session; its cancellation or I/O failure is the expected end, anything else
     /// is logged (it is not the session's reason, which was thrown already).</summary>
@@ -170,106 +191,6 @@ public sealed partial class Replicator
         }
     }
 
-    /// <summary>Sends everything after <paramref name="next"/> − 1, then tails the commits, with heartbeats.</summary>
-    private async Task StreamAsync(PeerConnection connection, long next, CancellationToken ct)
-    {
-        var batch = new List<SequencedEvent>(EventsPerRead);
-        var wire = new List<WireEvent>(EventsPerRead);
-        var sent = true; // the first time it has nothing to send, say so: the replica then knows it is caught up
-        while (!ct.IsCancellationRequested)
-        {
-            batch.Clear();
-            var committed = _broker.CommittedSequence;
-            if (next > committed + 1)
-            {
-                // The replica is ahead of this primary (this node lost data or is another cluster): start it afresh.
-                next = await SendSnapshotAsync(connection, ct);
-                continue;
-            }
-
-            if (!_retained.TryRead(next, EventsPerRead, batch) && !ReadLog(next, batch))
-            {
-                next = await SendSnapshotAsync(connection, ct);
-                continue;
-            }
-
-            if (batch.Count > 0)
-            {
-                wire.Clear();
-                foreach (var (sequence, e) in batch) wire.Add(new WireEvent(sequence, EventCodec.Encode(e)));
-                await connection.SendAsync(FrameType.Events, o => WireCodec.WriteEvents(wire, o), ct);
-                next = batch[^1].Sequence + 1;
-                sent = true;
-                continue;
-            }
-
-            if (sent)
-            {
-                // Caught up: a heartbeat tells the replica it holds everything committed so far (its health and lag).
-                await connection.SendAsync(FrameType.Heartbeat, o => WireCodec.WriteNumbers(o, _broker.CommittedSequence), ct);
-                sent = false;
-                continue;
-            }
-
-            var signal = _retained.WaitAfterAsync(next - 1);
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var beat = Task.Delay(_settings.Heartbeat, _time, idle.Token);
-            if (await Task.WhenAny(signal, beat) == beat)
-            {
-                await beat;
-                await connection.SendAsync(FrameType.Heartbeat, o => WireCodec.WriteNumbers(o, _broker.CommittedSequence), ct);
-            }
-            else
-            {
-                // A commit won: cancel the heartbeat's timer now rather than leave it to fire long after (thousands of
-                // waits a second would otherwise keep thousands of live timers).
-                await idle.CancelAsync();
-            }
-        }
-    }
-
-    /// <summary>The instant of the first event after <paramref name="sequence"/>: from the ring, else from the log (log
-    /// mode), else the ring's oldest (the one sought is older still).</summary>
-    private Instant? FirstAfter(long sequence)
-    {
-        var retained = _retained.InstantAfter(sequence);
-        if (sequence + 1 >= _retained.First || sequence + 1 < _log.FirstSequence) return retained;
-        try
-        {
-            var read = _log.Read(sequence + 1, 1);
-            return read.Count > 0 ? read[0].Event.At : retained;
-        }
-        catch (Exception error) when (error is StoreException or ObjectDisposedException)
-        {
-            return retained; // a metrics scrape during a stop or a damaged read: the ring's answer is a fair bound
-        }
-    }
-
-    /// <summary>Reads events the ring no longer holds from the event log (log mode), if it still holds them.</summary>
-    private bool ReadLog(long next, List<SequencedEvent> batch)
-    {
-        if (_log.FirstSequence > next) return false;
-        var read = _log.Read(next, EventsPerRead);
-        if (read.Count == 0 || read[0].Sequence != next) return false;
-        batch.AddRange(read);
-        return true;
-    }
-
-    private async Task<long> SendSnapshotAsync(PeerConnection connection, CancellationToken ct)
-    {
-        var image = await _broker.CaptureAsync();
-        LogSnapshot(_logger, _destination, image.Sequence);
-        connection.Write(FrameType.SnapshotBegin, image, static (i, o) => WireCodec.WriteNumbers(o, i.Sequence, i.Queues.Length));
-        foreach (var queue in image.Queues)
-        {
-            connection.Write(FrameType.SnapshotQueue, queue, static (q, o) => ImageCodec.Write(q, o));
-            await connection.FlushAsync(ct);
-        }
-
-        await connection.SendAsync(FrameType.SnapshotEnd, static _ => { }, ct);
-        return image.Sequence + 1;
-    }
-
     private async Task ReadAcksAsync(PeerConnection connection, CancellationToken ct)
     {
         var lastLogged = _time.GetTimestamp();
@@ -288,13 +209,11 @@ public sealed partial class Replicator
         }
     }
 
-    internal static (string Host, int Port) SplitHostPort(string value)
-    {
-        if (IPEndPoint.TryParse(value, out var endPoint) && endPoint.Port != 0)
-            return (endPoint.Address.ToString(), endPoint.Port);
-        var colon = value.LastIndexOf(':');
-        return (value[..colon], int.Parse(value[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-    }
+    [LoggerMessage(EventId = 49, Level = LogLevel.Warning, Message = "Replica {Destination}: {Failures} attempts failed in a row; no attempt for {Seconds:F1} s")]
+    private static partial void LogCircuitOpen(ILogger logger, string destination, int failures, double seconds);
+
+    [LoggerMessage(EventId = 48, Level = LogLevel.Warning, Message = "Replica {Destination}: the link was lost ({Reason}); reconnecting in {Seconds:F1} s")]
+    private static partial void LogLost(ILogger logger, string destination, string reason, double seconds);
 
     [LoggerMessage(EventId = 45, Level = LogLevel.Error, Message = "Replica {Destination}: a task of the ending session failed")]
     private static partial void LogSessionTaskFailed(ILogger logger, string destination, Exception error);
@@ -307,9 +226,6 @@ public sealed partial class Replicator
 
     [LoggerMessage(EventId = 42, Level = LogLevel.Warning, Message = "Replica {Destination} has different queue settings; replicating anyway")]
     private static partial void LogSettingsDiffer(ILogger logger, string destination);
-
-    [LoggerMessage(EventId = 43, Level = LogLevel.Information, Message = "Replica {Destination} is behind what the log retains; sending a full snapshot at sequence {Sequence}")]
-    private static partial void LogSnapshot(ILogger logger, string destination, long sequence);
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Information, Message = "Replica {Destination} at sequence {Acked}: lag {Events} events, {Seconds:F3} s")]
     private static partial void LogLag(ILogger logger, string destination, long acked, long events, double seconds);

@@ -3,8 +3,9 @@ namespace Spartan.Replication.Protocol;
 /// <summary>Constants both ends must agree on.</summary>
 public static class ProtocolVersion
 {
-    /// <summary>The version this build speaks; a peer of another version is refused with a clear reason.</summary>
-    public const uint Current = 1;
+    /// <summary>The version this build speaks; a peer of another version is refused with a clear reason. 2: history
+    /// identity (the <see cref="FrameType.History"/> and <see cref="FrameType.Plan"/> frames after the handshake).</summary>
+    public const uint Current = 2;
 
     /// <summary>No frame may be larger: a snapshot travels one queue per frame, so this bounds a queue's image.</summary>
     public const int MaxFrame = 256 * 1024 * 1024;

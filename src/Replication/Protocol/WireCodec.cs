@@ -6,7 +6,7 @@ namespace Spartan.Replication.Protocol;
 /// <summary>MessagePack payloads of the protocol frames, written and read by hand (arrays, positions as keys).</summary>
 /// <remarks>Every reader checks counts and types: garbage makes it throw <see cref="ProtocolException"/>, never
 /// anything else, so a connection loop can drop the peer cleanly.</remarks>
-public static class WireCodec
+public static partial class WireCodec
 {
     public static void Write(Hello hello, IBufferWriter<byte> output)
     {

@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
+using Spartan.Replication.Transport;
 
 namespace Spartan.Replication.Replica;
 
@@ -20,21 +21,20 @@ public sealed partial class ReplicaServer
     private int _turnedAway;
 
     /// <summary>Closes a connection accepted while every unauthenticated slot is taken.</summary>
-    private void TurnAway(Socket socket)
+    private void TurnAway(IncomingLink link)
     {
-        var remote = "?";
+        var remote = link.Remote;
         try
         {
-            remote = socket.RemoteEndPoint?.ToString() ?? remote;
-            // A reset rather than a FIN: a flood of refused connections leaves no TIME_WAIT state behind on this node.
-            socket.LingerState = new LingerOption(true, 0);
+            // A reset rather than a FIN where the transport has one: a flood of refused connections leaves no
+            // TIME_WAIT state behind on this node.
+            link.Reset();
         }
-        catch (SocketException)
+        catch (Exception error) when (error is SocketException or IOException or ObjectDisposedException)
         {
             // Already reset by the peer: closing is all that is left, and the accept loop must go on.
         }
 
-        socket.Dispose();
         _turnedAway++;
         // A flood of connections must not become a flood of log lines: one line per 10 s, with the count.
         var now = _time.GetTimestamp();
@@ -46,29 +46,29 @@ public sealed partial class ReplicaServer
 
     /// <summary>The connection in the transport this node requires; throws with the reason when the peer speaks
     /// another (after telling it why, where it can understand).</summary>
-    private async Task<PeerConnection> OpenAsync(Socket socket, CancellationToken ct)
+    private async Task<PeerConnection> OpenAsync(IncomingLink link, CancellationToken ct)
     {
-        var startsTls = await PeekFirstByteAsync(socket, ct) switch
-        {
-            null => throw new IOException("the peer closed the connection before sending anything"),
-            var first => first == TlsHandshakeRecord,
-        };
+        // The first byte is read and handed back in front of the stream, so this works on any transport.
+        var first = await ReadFirstByteAsync(link.Stream, ct)
+                    ?? throw new IOException("the peer closed the connection before sending anything");
+        var stream = new PrefixedStream(first, link.Stream);
+        var startsTls = first == TlsHandshakeRecord;
         if (tls is null)
         {
             // The peer cannot read a plaintext Refused frame in the middle of its TLS handshake: closing is all it
             // can understand, and its log names the likely cause.
             if (startsTls) throw new HandshakeRefusedException("the peer started TLS, but this node has no [replication.tls]");
-            return new PeerConnection(socket);
+            return new PeerConnection(stream, link.Remote);
         }
 
         if (!startsTls)
         {
-            await using (var plain = new PeerConnection(socket))
+            await using (var plain = new PeerConnection(stream, link.Remote))
                 await RefuseAfterFirstFrameAsync(plain, "this replica requires TLS ([replication.tls]) and this primary connected without it", ct);
             throw new HandshakeRefusedException("the peer spoke plaintext, but this node requires TLS ([replication.tls])");
         }
 
-        return new PeerConnection(socket, await tls.AcceptAsync(socket, ct));
+        return new PeerConnection(await tls.AcceptAsync(stream, ct), link.Remote);
     }
 
     /// <summary>The primary's first frame. A TLS 1.3 server finishes its handshake before the client has judged its
@@ -94,10 +94,10 @@ public sealed partial class ReplicaServer
     private const string ClosedAfterTls = "the peer closed the connection right after the TLS handshake; it most likely does not " +
                                           "trust this node's certificate (not issued by the CA in its [replication.tls] ca)";
 
-    private static async Task<byte?> PeekFirstByteAsync(Socket socket, CancellationToken ct)
+    private static async Task<byte?> ReadFirstByteAsync(Stream stream, CancellationToken ct)
     {
         var first = new byte[1];
-        return await socket.ReceiveAsync(first, SocketFlags.Peek, ct) == 0 ? null : first[0];
+        return await stream.ReadAsync(first, ct) == 0 ? null : first[0];
     }
 
     /// <summary>Sends <paramref name="reason"/> as a Refused frame once the peer's first frame is in (bounded by the

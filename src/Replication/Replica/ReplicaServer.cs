@@ -6,44 +6,53 @@ using Spartan.Engine;
 using Spartan.Replication.Framing;
 using Spartan.Replication.Protocol;
 using Spartan.Replication.Tls;
+using Spartan.Replication.Transport;
 
 namespace Spartan.Replication.Replica;
 
 /// <summary>The replica's end (SPEC §7): listens for its primary, checks the handshake, and applies the stream in
 /// order, exactly once, through this node's own commit loop and storage, acknowledging its position.</summary>
 /// <remarks>One accept loop; one session task per connection, one stream applied at a time (a new connection from
-/// the primary replaces a stale one). A session's failure — garbage, a peer of another protocol, a refused handshake,
+/// the primary replaces a stale one). Once authenticated, the replica tells the primary its history and checks the
+/// primary's plan (ADR 0012): it refuses a stale primary, and never applies an event of another history. A session's
+/// failure — garbage, a peer of another protocol, a refused handshake, a stale primary,
 /// a TLS failure, a dropped link — is logged with its reason and closes only that connection; the replica keeps
 /// serving reads and keeps listening. Until its handshake is authenticated a connection is bounded (SPEC §9): at most
 /// <see cref="MaxUnauthenticated"/> such connections at once (more are closed at accept), 64 KiB per frame and for
 /// the TLS handshake, and <see cref="HandshakeWindow"/> from accept, timed by the injected <see cref="TimeProvider"/>.
 /// Events carry the primary's sequence numbers and are applied only when they follow the last applied one, so a
 /// resend after a reconnect is skipped, never applied twice.</remarks>
-public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings settings, Broker broker, ILogger logger,
-    ReplicationTls? tls = null, TimeProvider? time = null) : IDisposable
+public sealed partial class ReplicaServer(IReplicationListener listener, ReplicationSettings settings, Broker broker,
+    ILogger logger, ReplicationTls? tls, TimeProvider time) : IDisposable
 {
+    /// <summary>A replica server listening on TCP at <paramref name="listen"/>.</summary>
+    public ReplicaServer(IPEndPoint listen, ReplicationSettings settings, Broker broker, ILogger logger,
+        ReplicationTls? tls = null, TimeProvider? time = null)
+        : this(new SocketListener(listen, MaxUnauthenticated), settings, broker, logger, tls, time ?? TimeProvider.System)
+    {
+    }
+
     /// <summary>Connections whose handshake is not authenticated yet, held at once; more are closed at accept.</summary>
     public const int MaxUnauthenticated = 16;
 
     /// <summary>From accept to an authenticated handshake (TLS included), or the peer is dropped.</summary>
     public static readonly TimeSpan HandshakeWindow = TimeSpan.FromSeconds(10);
 
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeProvider _time = time;
     private ReplicaStatus? _status;
     private readonly SemaphoreSlim _streaming = new(1, 1);
     private CancellationTokenSource? _current;
-    private Socket? _listener;
+    private bool _bound;
     private int _unauthenticated;
 
-    /// <summary>Binds the listening socket (throws when the address is in use), before serving starts.</summary>
+    /// <summary>Starts listening (throws when the address is in use), before serving starts.</summary>
     public void Bind()
     {
-        _listener = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        _listener.Bind(listen);
-        _listener.Listen(MaxUnauthenticated);
+        listener.Start();
+        _bound = true;
     }
 
-    public EndPoint? LocalEndPoint => _listener?.LocalEndPoint;
+    public EndPoint? LocalEndPoint => listener.LocalEndPoint;
 
     /// <summary>How this replica follows its primary, for health and metrics.</summary>
     public ReplicaStatus Status => _status ??= new ReplicaStatus(_time, () => broker.CommittedSequence);
@@ -53,32 +62,32 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
 
     public void Dispose()
     {
-        _listener?.Dispose();
+        listener.Dispose();
         _streaming.Dispose();
     }
 
     /// <summary>Serves primaries until <paramref name="ct"/> ends, applying through the commit loop.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
-        var listener = _listener ?? throw new InvalidOperationException("Bind first.");
+        if (!_bound) throw new InvalidOperationException("Bind first.");
         var sessions = new List<Task>();
         try
         {
             while (!ct.IsCancellationRequested)
             {
-                var socket = await listener.AcceptAsync(ct);
+                var link = await listener.AcceptAsync(ct);
                 sessions.RemoveAll(Ended);
                 // Only this loop takes slots, so checking then taking cannot overshoot.
                 if (Volatile.Read(ref _unauthenticated) >= MaxUnauthenticated)
                 {
-                    TurnAway(socket);
+                    TurnAway(link);
                     continue;
                 }
 
                 // The window starts at accept, before the slot is counted, so whoever sees the count sees its timer.
                 var window = new CancellationTokenSource(HandshakeWindow, _time);
                 Interlocked.Increment(ref _unauthenticated);
-                sessions.Add(SessionAsync(socket, window, ct));
+                sessions.Add(SessionAsync(link, window, ct));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -103,10 +112,10 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         }
     }
 
-    private async Task SessionAsync(Socket socket, CancellationTokenSource window, CancellationToken ct)
+    private async Task SessionAsync(IncomingLink link, CancellationTokenSource window, CancellationToken ct)
     {
         await Task.Yield(); // off the accept loop
-        var remote = socket.RemoteEndPoint?.ToString() ?? "?";
+        var remote = link.Remote;
         using var mine = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var preAuth = CancellationTokenSource.CreateLinkedTokenSource(mine.Token, window.Token);
         var slot = 1;
@@ -114,18 +123,20 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         var holding = false;
         try
         {
-            connection = await OpenAsync(socket, preAuth.Token);
+            connection = await OpenAsync(link, preAuth.Token);
             // Only a peer that passed the handshake may replace the stream in progress (a primary reconnecting after
             // a cut); anyone else connecting is dropped without disturbing it.
-            await HandshakeAsync(connection, preAuth.Token);
+            var primary = await HandshakeAsync(connection, preAuth.Token);
             connection.Authenticated();
             FreeSlot(ref slot);
             if (Interlocked.Exchange(ref _current, mine) is { } previous) await CancelQuietlyAsync(previous);
             await _streaming.WaitAsync(mine.Token);
             holding = true;
+            // Holding the stream, so what this replica holds cannot change until the plan is agreed.
+            var plan = await AgreeAsync(connection, primary, mine.Token);
             LogConnected(logger, remote, broker.CommittedSequence);
             Status.Connected();
-            await ApplyStreamAsync(connection, mine.Token);
+            await ApplyStreamAsync(connection, plan, mine.Token);
         }
         catch (OperationCanceledException) when (mine.IsCancellationRequested)
         {
@@ -154,7 +165,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
                 _streaming.Release();
             }
 
-            await CloseQuietlyAsync(connection, socket);
+            await CloseQuietlyAsync(connection, link.Stream);
         }
     }
 
@@ -165,17 +176,17 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         return session.IsCompleted;
     }
 
-    private static async Task CloseQuietlyAsync(PeerConnection? connection, Socket socket)
+    private static async Task CloseQuietlyAsync(PeerConnection? connection, Stream stream)
     {
         try
         {
             if (connection is not null) await connection.DisposeAsync();
-            else socket.Dispose();
+            else await stream.DisposeAsync();
         }
         catch (Exception error) when (error is IOException or SocketException or ObjectDisposedException or AuthenticationException)
         {
             // The peer is gone; what was left to flush has nowhere to go.
-            socket.Dispose();
+            await stream.DisposeAsync();
         }
     }
 
@@ -196,7 +207,8 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
         }
     }
 
-    private async Task HandshakeAsync(PeerConnection connection, CancellationToken ct)
+    /// <summary>Hello, HelloReply, Welcome; returns the primary's node id once it proved itself.</summary>
+    private async Task<string> HandshakeAsync(PeerConnection connection, CancellationToken ct)
     {
         var first = await FirstFrameAsync(connection, ct);
         if ((FrameType)first.Type == FrameType.Refused)
@@ -219,6 +231,7 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
             throw new HandshakeRefusedException($"primary {hello.NodeId} refused: {WireCodec.ReadText(frame.Payload)}");
         if (!Handshake.Matches(Handshake.PrimaryProof(settings.Secret, challenge), WireCodec.ReadWelcome(frame.Payload).Proof))
             throw new HandshakeRefusedException($"primary {hello.NodeId} does not hold the same replication secret");
+        return hello.NodeId;
     }
 
     [LoggerMessage(EventId = 56, Level = LogLevel.Error, Message = "A replication session ended with an unexpected error")]
@@ -233,6 +246,5 @@ public sealed partial class ReplicaServer(IPEndPoint listen, ReplicationSettings
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "Primary {Primary} has different queue settings; replicating anyway")]
     private static partial void LogSettingsDiffer(ILogger logger, string primary);
 
-    [LoggerMessage(EventId = 53, Level = LogLevel.Information, Message = "Installed the primary's snapshot at sequence {Sequence} ({Messages} messages)")]
-    private static partial void LogInstalled(ILogger logger, long sequence, int messages);
+
 }

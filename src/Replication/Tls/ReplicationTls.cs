@@ -51,9 +51,9 @@ public sealed partial class ReplicationTls
         }
     }
 
-    /// <summary>The replica's side: a TLS server on an accepted socket, requiring a client certificate.</summary>
+    /// <summary>The replica's side: a TLS server on an accepted connection, requiring a client certificate.</summary>
     /// <exception cref="TlsHandshakeException">The handshake failed; the message says why.</exception>
-    internal Task<SslStream> AcceptAsync(Socket socket, CancellationToken ct) => HandshakeAsync(socket, "primary",
+    internal Task<SslStream> AcceptAsync(Stream connection, CancellationToken ct) => HandshakeAsync(connection, "primary",
         (stream, judge) => stream.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
         {
             ServerCertificateContext = _files.Context,
@@ -70,7 +70,7 @@ public sealed partial class ReplicationTls
     /// <summary>The primary's side: a TLS client presenting this node's certificate to the replica at
     /// <paramref name="host"/>.</summary>
     /// <exception cref="TlsHandshakeException">The handshake failed; the message says why.</exception>
-    internal Task<SslStream> ConnectAsync(Socket socket, string host, CancellationToken ct) => HandshakeAsync(socket, "replica",
+    internal Task<SslStream> ConnectAsync(Stream connection, string host, CancellationToken ct) => HandshakeAsync(connection, "replica",
         (stream, judge) => stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
         {
             TargetHost = host,
@@ -88,17 +88,17 @@ public sealed partial class ReplicationTls
               "(not issued by the CA in its [replication.tls] ca)",
         ct);
 
-    /// <summary>Runs one TLS handshake on <paramref name="socket"/> (which the returned stream owns), reading at most
-    /// the pre-authentication budget until it completes.</summary>
-    /// <param name="socket">The connected socket.</param>
+    /// <summary>Runs one TLS handshake on <paramref name="connection"/> (which the returned stream owns), reading at
+    /// most the pre-authentication budget until it completes.</summary>
+    /// <param name="connection">The connection's byte stream (a socket's, or a pipe's in tests).</param>
     /// <param name="peer">What the other end is, for the log.</param>
     /// <param name="authenticate">Runs the handshake as this end, with the given certificate validation.</param>
     /// <param name="hungUp">Why the peer hung up, given how many bytes it had sent.</param>
     /// <param name="ct">The handshake window.</param>
-    private async Task<SslStream> HandshakeAsync(Socket socket, string peer,
+    private async Task<SslStream> HandshakeAsync(Stream connection, string peer,
         Func<SslStream, RemoteCertificateValidationCallback, Task> authenticate, Func<int, string> hungUp, CancellationToken ct)
     {
-        var budget = new ReadBudgetStream(new NetworkStream(socket, ownsSocket: true), ProtocolVersion.MaxFrameBeforeAuth);
+        var budget = new ReadBudgetStream(connection, ProtocolVersion.MaxFrameBeforeAuth);
         var stream = new SslStream(budget, leaveInnerStreamOpen: false);
         var verdict = new Verdict();
         try

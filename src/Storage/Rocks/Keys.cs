@@ -27,6 +27,16 @@ internal static class Keys
 
     public static readonly byte[] QueuePrefixEnd = "queue0"u8.ToArray();
 
+    /// <summary>Meta: the folder's history id, 16 bytes (a GUID in .NET's byte order), made with the folder (SPEC §7).</summary>
+    public static readonly byte[] HistoryId = "history-id"u8.ToArray();
+
+    /// <summary>Meta: <c>epoch/</c> + the epoch number (8-byte big-endian, so keys sort by number) holds that epoch's
+    /// id (16 bytes) and start sequence (8-byte big-endian); every such key sorts between <see cref="EpochPrefix"/> and
+    /// <see cref="EpochPrefixEnd"/>.</summary>
+    public static readonly byte[] EpochPrefix = "epoch/"u8.ToArray();
+
+    public static readonly byte[] EpochPrefixEnd = "epoch0"u8.ToArray();
+
     /// <summary>Meta: <c>replica/&lt;id&gt;</c> holds the last sequence that replica acknowledged.</summary>
     public const string ReplicaPrefix = "replica/";
 
@@ -48,6 +58,14 @@ internal static class Keys
         : throw new StoreException($"{what} has {bytes.Length} bytes instead of 8.");
 
     public static byte[] Queue(string name) => Prefixed(QueuePrefix, name);
+
+    public static byte[] Epoch(long number)
+    {
+        var key = new byte[EpochPrefix.Length + 8];
+        EpochPrefix.CopyTo(key, 0);
+        Number(number, key.AsSpan(EpochPrefix.Length));
+        return key;
+    }
 
     public static byte[] Replica(string id) => Prefixed(Encoding.UTF8.GetBytes(ReplicaPrefix), id);
 

@@ -109,6 +109,29 @@ public sealed class RocksEventLog : IEventLog
         return events;
     }
 
+    /// <summary>Removes every event after <paramref name="sequence"/> in one synced write; commit loop only (a replica
+    /// dropping a divergent suffix). The snapshot is kept, so the log cannot go back below what it covers.</summary>
+    /// <exception cref="InvalidOperationException">The snapshot covers events after <paramref name="sequence"/>.</exception>
+    public void TruncateAfter(long sequence)
+    {
+        _store.ThrowIfReadOnly();
+        var covered = _store.Snapshots.CoveredSequence;
+        if (sequence < covered)
+            throw new InvalidOperationException(
+                $"The snapshot in {_store.Path} covers the events up to {covered}: the log cannot go back to {sequence}.");
+        if (sequence >= LastSequence) return;
+        var from = Keys.Number(sequence + 1);
+        var end = Keys.Number(long.MaxValue);
+        using (var write = new WriteBatch())
+        using (var lease = _store.Lease())
+        {
+            write.DeleteRange(from, (ulong)from.Length, end, (ulong)end.Length, lease.Handle.Events);
+            _store.Write(write, _store.SyncedWrite);
+        }
+
+        Volatile.Write(ref _last, sequence);
+    }
+
     /// <summary>Re-reads the last sequence after an inspection instance caught up with the server.</summary>
     internal void Refresh() => Volatile.Write(ref _last, FindLast());
 

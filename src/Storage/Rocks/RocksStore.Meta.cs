@@ -50,7 +50,9 @@ public sealed partial class RocksStore : IReplicaPositions
         Write(write, BufferedWrite);
     }
 
-    /// <summary>Refuses a folder of another format; stamps the format on a folder that holds nothing yet.</summary>
+    /// <summary>Refuses a folder of another format; stamps the format and a new history id on a folder that holds nothing
+    /// yet; brings a folder of format 1 (before history identity) to the current format, giving it a history id of its
+    /// own, when it is opened to be written.</summary>
     private void CheckFormat(bool writeWhenNew)
     {
         using var lease = Lease();
@@ -62,14 +64,32 @@ public sealed partial class RocksStore : IReplicaPositions
             // column families and writing the stamp, but data without a stamp is nothing this build wrote.
             if (!IsEmpty(handle, handle.Events) || !IsEmpty(handle, handle.Snapshots))
                 throw new StoreException($"The data folder {Path} holds data but no format version; it is damaged or not Spartan's.");
-            if (writeWhenNew) handle.Db.Put(Keys.FormatVersion, Keys.Number(FormatVersion), handle.Meta, SyncedWrite);
+            if (writeWhenNew) Stamp(handle);
             return;
         }
 
         var version = Keys.ReadNumber(stored, $"The format version of {Path}");
-        if (version != FormatVersion)
-            throw new StoreException(
-                $"The data folder {Path} is of format version {version}; this build reads version {FormatVersion} only.");
+        if (version == FormatVersion) return;
+        if (version == FormatBeforeHistory)
+        {
+            // Its events came from a writer that recorded no epochs: a history of its own, so no replica ever takes them
+            // for another folder's (a replica of it gets a full snapshot once). Read as it is when it cannot be written.
+            if (writeWhenNew) Stamp(handle);
+            return;
+        }
+
+        throw new StoreException(
+            $"The data folder {Path} is of format version {version}; this build reads versions {FormatBeforeHistory} and {FormatVersion}.");
+    }
+
+    /// <summary>Writes the current format version and, unless there is one, a new history id, in one synced write. An
+    /// older build then refuses the folder rather than write events outside its epochs.</summary>
+    private void Stamp(RocksHandle handle)
+    {
+        using var write = new WriteBatch();
+        if (handle.Db.Get(Keys.HistoryId, handle.Meta) is null) write.Put(Keys.HistoryId, Guid.NewGuid().ToByteArray(), handle.Meta);
+        write.Put(Keys.FormatVersion, Keys.Number(FormatVersion), handle.Meta);
+        handle.Db.Write(write, SyncedWrite);
     }
 
     private static bool IsEmpty(RocksHandle handle, ColumnFamilyHandle family)

@@ -4,7 +4,8 @@ using Spartan.Engine;
 namespace Spartan.Storage.Rocks;
 
 /// <summary>The RocksDB data folder of a node (SPEC §6): column families <c>events</c>, <c>snapshots</c> and
-/// <c>meta</c>, opened either read-write by the one server that owns the folder, or for inspection beside it.</summary>
+/// <c>meta</c> (format version, history identity, replica positions), opened either read-write by the one server that
+/// owns the folder, or for inspection beside it.</summary>
 /// <remarks>
 /// Ownership: the host opens it before the commit loop starts and disposes it only after the loop has stopped;
 /// RocksDB itself is thread-safe, so the commit loop (appends), the snapshot task and replication senders (reads)
@@ -16,8 +17,12 @@ namespace Spartan.Storage.Rocks;
 /// </remarks>
 public sealed partial class RocksStore : IDisposable
 {
-    /// <summary>The layout version of the folder this build writes and reads (meta <c>format-version</c>).</summary>
-    public const long FormatVersion = 1;
+    /// <summary>The layout version of the folder this build writes (meta <c>format-version</c>): 2 adds the history id
+    /// and epochs (SPEC §7).</summary>
+    public const long FormatVersion = 2;
+
+    /// <summary>The layout before history identity, still read, and brought to <see cref="FormatVersion"/> when written.</summary>
+    public const long FormatBeforeHistory = 1;
 
     private const ulong EventsWriteBuffer = 16UL << 20;
     private static readonly string[] Families = [Keys.EventsFamily, Keys.SnapshotsFamily, Keys.MetaFamily];

@@ -24,12 +24,19 @@ internal static class LinkTestKit
     public static ReplicationSettings Settings(string node, string? secret = null) =>
         new(node, Queues, "digest", secret, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(180));
 
-    /// <summary>An in-memory node's commit loop, started after <paramref name="observers"/> are added.</summary>
-    public static Broker NewBroker(TimeProvider time, params ICommitObserver[] observers)
+    /// <summary>An in-memory node's commit loop, started after <paramref name="observers"/> are added; a replica's
+    /// decides nothing by time, a primary's begins its epoch as a node's start does.</summary>
+    public static Broker NewBroker(TimeProvider time, bool replica, params ICommitObserver[] observers) =>
+        NewBroker(time, EngineStore.InMemory(), replica, observers);
+
+    /// <summary>A node's commit loop over <paramref name="store"/>.</summary>
+    public static Broker NewBroker(TimeProvider time, EngineStore store, bool replica, params ICommitObserver[] observers)
     {
-        var broker = new Broker(new QueueSet(Queues.Select(q => new QueueDefinition(q, null, 5, 600, null))), EngineStore.InMemory(), time);
+        var state = new QueueSet(Queues.Select(q => new QueueDefinition(q, null, 5, 600, null))) { FollowsPrimary = replica };
+        var broker = new Broker(state, store, time);
         foreach (var observer in observers) broker.AddObserver(observer);
         broker.Start();
+        if (!replica) broker.BeginEpochAsync().GetAwaiter().GetResult();
         return broker;
     }
 
@@ -43,6 +50,9 @@ internal static class LinkTestKit
             await Task.Delay(10, Ct);
         }
     }
+
+    /// <summary>How many times <paramref name="part"/> occurs in <paramref name="text"/>.</summary>
+    public static int Occurrences(string text, string part) => text.Split(part).Length - 1;
 
     /// <summary>A raw TCP connection to <paramref name="server"/>.</summary>
     public static async Task<Socket> ConnectAsync(ReplicaServer server)
@@ -75,15 +85,20 @@ internal static class LinkTestKit
         Assert.Fail($"The peer kept sending: {what}");
     }
 
-    /// <summary>Plays a primary's side of the handshake (no secret) on <paramref name="peer"/>; returns the replica's position.</summary>
+    /// <summary>Plays a primary's side of the handshake (no secret) on <paramref name="peer"/>, then a plan that streams
+    /// after the replica's position in its own history; returns that position.</summary>
     public static async Task<long> HandshakeAsync(PeerConnection peer)
     {
         var hello = new Hello(ProtocolVersion.Current, "test-primary", Queues, "digest", Handshake.NewChallenge());
         await peer.SendAsync(FrameType.Hello, o => WireCodec.Write(hello, o), Ct);
-        var reply = WireCodec.ReadHelloReply((await peer.ExpectAsync(Ct, FrameType.HelloReply)).Payload);
+        await peer.ExpectAsync(Ct, FrameType.HelloReply);
         await peer.SendAsync(FrameType.Welcome, o => WireCodec.Write(new Welcome([]), o), Ct);
         peer.Authenticated();
-        return reply.Applied;
+        var replica = WireCodec.ReadReplicaHistory((await peer.ExpectAsync(Ct, FrameType.History)).Payload);
+        var plan = new Plan(PlanAction.Stream, replica.Applied, replica.Applied, replica.History);
+        await peer.SendAsync(FrameType.Plan, o => WireCodec.Write(plan, o), Ct);
+        Assert.Equal(replica.Applied, WireCodec.ReadNumbers((await peer.ExpectAsync(Ct, FrameType.Ack)).Payload).First);
+        return replica.Applied;
     }
 }
 
@@ -95,7 +110,7 @@ internal sealed class TestReplica : IAsyncDisposable
 
     public TestReplica(FakeTimeProvider time, ReplicationTls? tls = null, string? secret = null)
     {
-        Broker = LinkTestKit.NewBroker(time);
+        Broker = LinkTestKit.NewBroker(time, replica: true);
         Server = new ReplicaServer(new IPEndPoint(IPAddress.Loopback, 0), LinkTestKit.Settings("test-replica", secret), Broker, Log, tls, time);
         Server.Bind();
         _running = Task.Run(() => Server.RunAsync(_stop.Token));
@@ -125,7 +140,7 @@ internal sealed class TestPrimary : IAsyncDisposable
     public TestPrimary(FakeTimeProvider time, int port, ReplicationTls? tls = null, string? secret = null)
     {
         var retained = new RetainedEvents();
-        Broker = LinkTestKit.NewBroker(time, retained);
+        Broker = LinkTestKit.NewBroker(time, replica: false, retained);
         retained.StartAfter(Broker.CommittedSequence);
         Replicator = new Replicator($"127.0.0.1:{port}", LinkTestKit.Settings("test-primary", secret), Broker, retained,
             new TransientEventLog(), 0, time, Log, tls);
