@@ -29,7 +29,7 @@ public sealed class RecoveryTests(ITestOutputHelper output) : IDisposable
         using var reopened = RocksStore.OpenReadWrite(_folder.Path, syncEvents: false);
         var recovered = Recovery.Run(reopened, run.Definitions, TimeProvider.System);
 
-        Assert.Equal(10, run.Live.Events.Select(e => e.GetType()).Distinct().Count());
+        Assert.Equal(13, run.Live.Events.Select(e => e.GetType()).Distinct().Count());
         Assert.Equal((0L, run.LastSequence), (recovered.SnapshotSequence, recovered.EventsReplayed));
         Assert.Equal(run.Live.Set.Queues.Sum(q => q.Size), recovered.MessagesRestored);
         run.AssertRecovered(recovered);
