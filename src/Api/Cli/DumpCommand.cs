@@ -1,6 +1,5 @@
 using System.CommandLine;
 using NodaTime;
-using RocksDbException = RocksDbSharp.RocksDbException;
 using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
 using Spartan.Api.Http;
@@ -104,11 +103,6 @@ internal static partial class DumpCommand
         catch (StoreException problem)
         {
             error.WriteLine(problem.Message);
-            return SpartanCli.Failure;
-        }
-        catch (RocksDbException problem)
-        {
-            error.WriteLine($"The data folder {persistence.Path} cannot be read: {problem.Message}");
             return SpartanCli.Failure;
         }
         catch (IOException problem)

@@ -89,6 +89,18 @@ public sealed class RocksEventLog : IEventLog
     public IReadOnlyList<SequencedEvent> Read(long fromInclusive, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        try
+        {
+            return ReadEvents(fromInclusive, limit);
+        }
+        catch (RocksDbException error)
+        {
+            throw new StoreException($"The data folder {_store.Path} cannot be read: {error.Message}", error);
+        }
+    }
+
+    private List<SequencedEvent> ReadEvents(long fromInclusive, int limit)
+    {
         var events = new List<SequencedEvent>(Math.Min(limit, 4096));
         using var lease = _store.Lease();
         using var iterator = lease.Db.NewIterator(lease.Handle.Events);

@@ -144,8 +144,15 @@ public sealed partial class RocksStore : IDisposable
     public void CatchUp()
     {
         if (!IsReadOnly) return;
-        using (var lease = Lease()) lease.Db.TryCatchUpWithPrimary();
-        EventLog.Refresh();
+        try
+        {
+            using (var lease = Lease()) lease.Db.TryCatchUpWithPrimary();
+            EventLog.Refresh();
+        }
+        catch (RocksDbException error)
+        {
+            throw new StoreException($"The data folder {Path} cannot be read: {error.Message}", error);
+        }
     }
 
     /// <summary>Makes an unwritable store take writes again (SPEC §6: RocksDB resume): RocksDB keeps refusing writes

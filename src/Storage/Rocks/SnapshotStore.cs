@@ -95,6 +95,18 @@ public sealed class SnapshotStore : ISnapshotStore
     /// <summary>The stored snapshot, or null when none was ever written.</summary>
     public StateImage? Read()
     {
+        try
+        {
+            return ReadImage();
+        }
+        catch (RocksDbException error)
+        {
+            throw new StoreException($"The data folder {_store.Path} cannot be read: {error.Message}", error);
+        }
+    }
+
+    private StateImage? ReadImage()
+    {
         // One RocksDB snapshot for every read, so a write landing meanwhile cannot mix two snapshots. An
         // inspection instance moves only when told to catch up, so it reads as it stands.
         using var lease = _store.Lease();
