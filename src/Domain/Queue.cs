@@ -25,8 +25,8 @@ public sealed partial class Queue
     public QueueDefinition Definition { get; internal set; }
     public string Name => Definition.Name;
 
-    /// <summary>When the queue was created through the API (SPEC §10), or null for one that exists because the
-    /// configuration declares it (or because older data named it).</summary>
+    /// <summary>When the queue was first recorded by a <see cref="Events.QueueCreated"/> (SPEC §10: created through the API,
+    /// or declared at a primary's start), or null while its settings live only in the configuration or in older data.</summary>
     public Instant? CreatedAt { get; internal set; }
 
     /// <summary>Every message held, in any state (SPEC §2.9).</summary>

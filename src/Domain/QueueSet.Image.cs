@@ -27,7 +27,7 @@ public sealed partial class QueueSet
         {
             if (named.Contains(existing.Name)) continue;
             if (_declared.Contains(existing.Name)) existing.Restore(new QueueImage(existing.Name, 0, [], null));
-            else _queues.Remove(existing.Name);
+            else if (_queues.Remove(existing.Name)) QueuesVersion++;
         }
 
         foreach (var queue in image.Queues) ForReplay(queue.Name).Restore(queue);

@@ -74,7 +74,8 @@ public sealed partial class QueueSet
     }
 
     /// <summary>The settings of the queues the configuration declares win over stored ones (SPEC §10): at startup a
-    /// primary records, as events, each declared queue that is missing or differs, so replicas and replay agree.</summary>
+    /// primary records, as events, each declared queue whose settings were never stored, is missing or differs, so
+    /// replicas and replay agree, and a queue later removed from the file keeps its settings as a runtime queue.</summary>
     /// <returns>How many queues were created or changed.</returns>
     public int Declare(IEnumerable<QueueDefinition> declared, Instant now, List<QueueEvent> events)
     {
@@ -82,8 +83,9 @@ public sealed partial class QueueSet
         foreach (var definition in declared)
         {
             var settings = definition.Settings;
-            // Missing: it was a runtime queue once, deleted, and is declared now.
-            if (!_queues.TryGetValue(definition.Name, out var queue))
+            // Missing: it was a runtime queue once, deleted, and is declared now. Never created: its settings live only
+            // in the file (a first start, or data from before queues were events).
+            if (!_queues.TryGetValue(definition.Name, out var queue) || queue.CreatedAt is null)
                 Emit(new QueueCreated(definition.Name, now, settings), events);
             else if (queue.Definition.Settings != settings)
                 Emit(new QueueChanged(definition.Name, now, settings), events);

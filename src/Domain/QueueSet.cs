@@ -37,6 +37,13 @@ public sealed partial class QueueSet
     /// <summary>How many queues exist, declared and runtime.</summary>
     public int QueueCount => _queues.Count;
 
+    /// <summary>Changes whenever a queue comes or goes (an event, a restored image, replay meeting a new name), so the
+    /// owner can tell cheaply when to refresh what it publishes about which queues exist.</summary>
+    public int QueuesVersion { get; private set; }
+
+    /// <summary>The names of every queue.</summary>
+    public IEnumerable<string> Names => _queues.Keys;
+
     public Queue this[string name] => _queues.TryGetValue(name, out var queue)
         ? queue
         : throw new KeyNotFoundException($"Queue {name} is not declared.");
@@ -48,7 +55,9 @@ public sealed partial class QueueSet
         {
             case QueueCreated created: ApplyCreated(created); return;
             case QueueChanged changed: ForReplay(changed.Queue).Definition = changed.Settings.Resolve(changed.Queue); return;
-            case QueueDeleted deleted: _queues.Remove(deleted.Queue); return;
+            case QueueDeleted deleted:
+                if (_queues.Remove(deleted.Queue)) QueuesVersion++;
+                return;
         }
 
         var queue = ForReplay(e.Queue);
@@ -122,6 +131,7 @@ public sealed partial class QueueSet
         if (_queues.TryGetValue(name, out var queue)) return queue;
         queue = new Queue(QueueDefinition.WithDefaults(name));
         _queues.Add(name, queue);
+        QueuesVersion++;
         return queue;
     }
 

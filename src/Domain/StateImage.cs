@@ -34,7 +34,7 @@ public sealed record QueueImage(string Name, long NextSequence, MessageImage[] M
     /// <summary>The queue's settings (SPEC §10), or null in images older than runtime queues (the configuration's apply).</summary>
     public QueueSettings? Settings { get; init; }
 
-    /// <summary>When the queue was created through the API, or null.</summary>
+    /// <summary>When the queue was first recorded as created, or null.</summary>
     public Instant? CreatedAt { get; init; }
 }
 

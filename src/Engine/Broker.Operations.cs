@@ -13,9 +13,16 @@ public sealed partial class Broker
     /// <summary>Reserves up to <paramref name="count"/> visible messages; with none visible, parks the caller for up
     /// to <paramref name="wait"/> (long polling) and answers as soon as one becomes visible. An empty answer means
     /// the wait ended with nothing; a cancelled <paramref name="aborted"/> withdraws the caller, reserving nothing.</summary>
-    public Task<IReadOnlyList<MessageSnapshot>> PopWaitAsync(string queue, int count, TimeSpan wait, CancellationToken aborted)
+    /// <param name="queue">The queue.</param>
+    /// <param name="count">How many messages at most.</param>
+    /// <param name="wait">How long to wait for one when none is visible.</param>
+    /// <param name="aborted">The client went away.</param>
+    /// <param name="timeout">How long these reservations last instead of the messages' own timeout (pop's
+    /// <c>?timeout=S</c>, SQS's VisibilityTimeout); null for their own.</param>
+    public Task<IReadOnlyList<MessageSnapshot>> PopWaitAsync(string queue, int count, TimeSpan wait, CancellationToken aborted,
+        uint? timeout = null)
     {
-        var command = new PopWaitCommand(queue, count, Duration.FromTimeSpan(wait), aborted);
+        var command = new PopWaitCommand(queue, count, Duration.FromTimeSpan(wait), timeout, aborted);
         if (!_commands.TryAdd(command)) command.Fail(Stopped());
         return command.Task;
     }

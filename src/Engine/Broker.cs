@@ -56,6 +56,7 @@ public sealed partial class Broker : IAsyncDisposable
         _lastSequence = _log.LastSequence;
         _history = store.History.Read();
         _readOnly = !_log.Writable;
+        PublishQueues();
         _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -145,6 +146,8 @@ public sealed partial class Broker : IAsyncDisposable
                 foreach (var command in pending)
                 {
                     if (_readOnly && !command.Reads) command.Fail(Unwritable());
+                    // The queue was deleted after the request was admitted: nothing to do but say so.
+                    else if (command.Queue is { } queue && !_state.Contains(queue)) command.Fail(new QueueNotFoundException(queue));
                     else command.Execute(batch);
                 }
 
@@ -158,10 +161,12 @@ public sealed partial class Broker : IAsyncDisposable
                 }
                 else if (batch.Events.Count > 0 && !TryAppend(batch, sequenced, pending, served))
                 {
+                    PublishQueues();
                     Clear(pending, served, batch, sequenced);
                     continue;
                 }
 
+                PublishQueues();
                 batch.CommittedSequence = _lastSequence;
                 foreach (var command in pending) command.Complete();
                 foreach (var (waiter, messages) in served) waiter.Complete(messages);

@@ -35,6 +35,10 @@ internal abstract class Command
     /// still serves. Commands write unless they say otherwise, so a new one is never served by mistake.</summary>
     public virtual bool Reads => false;
 
+    /// <summary>The queue the command acts on, or null for one that acts on none or on several: the loop answers 404
+    /// for a queue deleted since the request was admitted, instead of executing it.</summary>
+    public virtual string? Queue => null;
+
     public abstract void Execute(CommitBatch batch);
     public abstract void Complete();
     public abstract void Fail(Exception error);

@@ -6,30 +6,40 @@ namespace Spartan.Engine;
 
 internal sealed class PushCommand(string queue, PushRequest request) : Command<Guid>
 {
+    public override string? Queue => queue;
+
     protected override Guid Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Push(queue, request, now, events);
 }
 
 internal sealed class DeleteCommand(string queue, Guid id, Receipt? receipt) : Command<MessageDecision>
 {
+    public override string? Queue => queue;
+
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Delete(queue, id, receipt, now, events);
 }
 
 internal sealed class RequeueCommand(string queue, Guid id, Receipt? receipt) : Command<Outcome>
 {
+    public override string? Queue => queue;
+
     protected override Outcome Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Requeue(queue, id, receipt, now, events);
 }
 
 internal sealed class TouchCommand(string queue, Guid id, Receipt? receipt, uint? timeout) : Command<MessageDecision>
 {
+    public override string? Queue => queue;
+
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Touch(queue, id, receipt, timeout, now, events);
 }
 
 internal sealed class ClearCommand(string queue) : Command<bool>
 {
+    public override string? Queue => queue;
+
     protected override bool Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
         state.Clear(queue, now, events);
@@ -39,6 +49,8 @@ internal sealed class ClearCommand(string queue) : Command<bool>
 
 internal sealed class PeekCommand(string queue) : Command<MessageDecision>
 {
+    public override string? Queue => queue;
+
     public override bool Reads => true;
 
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
@@ -47,6 +59,8 @@ internal sealed class PeekCommand(string queue) : Command<MessageDecision>
 
 internal sealed class GetCommand(string queue, Guid id) : Command<MessageDecision>
 {
+    public override string? Queue => queue;
+
     public override bool Reads => true;
 
     protected override MessageDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
@@ -55,6 +69,8 @@ internal sealed class GetCommand(string queue, Guid id) : Command<MessageDecisio
 
 internal sealed class CountCommand(string queue) : Command<QueueCounts>
 {
+    public override string? Queue => queue;
+
     public override bool Reads => true;
 
     protected override QueueCounts Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
@@ -75,6 +91,8 @@ internal sealed class MaintenanceCommand(bool collectGarbage) : Command<int>
 
 internal sealed class PushManyCommand(string queue, PushRequest[] requests) : Command<Guid[]>
 {
+    public override string? Queue => queue;
+
     protected override Guid[] Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
         var ids = new Guid[requests.Length];
@@ -85,6 +103,8 @@ internal sealed class PushManyCommand(string queue, PushRequest[] requests) : Co
 
 internal sealed class DeleteManyCommand(string queue, Guid[] ids) : Command<(List<Guid> Deleted, List<Guid> NotFound)>
 {
+    public override string? Queue => queue;
+
     protected override (List<Guid> Deleted, List<Guid> NotFound) Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
         var deleted = new List<Guid>(ids.Length);
@@ -97,6 +117,8 @@ internal sealed class DeleteManyCommand(string queue, Guid[] ids) : Command<(Lis
 
 internal sealed class RedriveCommand(string queue) : Command<int?>
 {
+    public override string? Queue => queue;
+
     protected override int? Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
         state.Redrive(queue, now, events);
 }
@@ -107,15 +129,19 @@ internal sealed class StatsCommand(IReadOnlyList<string> queues) : Command<Queue
 
     protected override QueueStats[] Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
-        var stats = new QueueStats[queues.Count];
-        for (var i = 0; i < stats.Length; i++) stats[i] = state.Stats(queues[i], now, events);
-        return stats;
+        // A queue named by the caller may have been deleted meanwhile: it is left out, never a fault of the loop.
+        var stats = new List<QueueStats>(queues.Count);
+        foreach (var queue in queues)
+            if (state.Contains(queue)) stats.Add(state.Stats(queue, now, events));
+        return [.. stats];
     }
 }
 
 /// <summary>Pops up to <c>count</c> messages, parking the consumer for up to <c>wait</c> when none is visible.</summary>
-internal sealed class PopWaitCommand(string queue, int count, Duration wait, CancellationToken aborted) : Command
+internal sealed class PopWaitCommand(string queue, int count, Duration wait, uint? timeout, CancellationToken aborted) : Command
 {
+    public override string? Queue => queue;
+
     private static readonly Func<Receipt> NewReceipt = static () => new Receipt(Guid.NewGuid());
     private readonly TaskCompletionSource<IReadOnlyList<MessageSnapshot>> _done =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -127,11 +153,11 @@ internal sealed class PopWaitCommand(string queue, int count, Duration wait, Can
     {
         batch.Waits.ServeFirst(queue, batch, batch.Served);
         var messages = new List<MessageSnapshot>(Math.Min(count, 16));
-        batch.State.PopMany(queue, count, NewReceipt, batch.Now, batch.Events, messages);
+        batch.State.PopMany(queue, count, NewReceipt, batch.Now, batch.Events, messages, timeout);
         if (messages.Count > 0 || wait <= Duration.Zero || batch.Waits.Released || aborted.IsCancellationRequested)
             _result = messages;
         else // parked: the wait registry answers through the same completion source once served or timed out
-            batch.Waits.Park(new Waiter(batch.Waits, queue, count, batch.Now + wait, _done, aborted));
+            batch.Waits.Park(new Waiter(batch.Waits, queue, count, batch.Now + wait, _done, aborted, timeout));
     }
 
     public override void Complete()

@@ -17,8 +17,9 @@ internal sealed class Waiter
     private int _state;
 
     public Waiter(WaitRegistry registry, string queue, int count, Instant deadline,
-        TaskCompletionSource<IReadOnlyList<MessageSnapshot>> done, CancellationToken aborted)
+        TaskCompletionSource<IReadOnlyList<MessageSnapshot>> done, CancellationToken aborted, uint? timeout = null)
     {
+        Timeout = timeout;
         _registry = registry;
         _done = done;
         Queue = queue;
@@ -30,6 +31,9 @@ internal sealed class Waiter
 
     public string Queue { get; }
     public int Count { get; }
+
+    /// <summary>How long the reservations made for this consumer last, when it asked for its own timeout.</summary>
+    public uint? Timeout { get; }
     public Instant Deadline { get; }
     public bool IsWaiting => Volatile.Read(ref _state) == Waiting;
 
@@ -123,7 +127,7 @@ internal sealed class WaitRegistry
             line.Dequeue();
             if (!waiter.TryTake()) continue;
             var messages = new List<MessageSnapshot>(waiter.Count);
-            batch.State.PopMany(queue, waiter.Count, NewReceipt, batch.Now, batch.Events, messages);
+            batch.State.PopMany(queue, waiter.Count, NewReceipt, batch.Now, batch.Events, messages, waiter.Timeout);
             served.Add((waiter, messages));
         }
     }
@@ -144,6 +148,14 @@ internal sealed class WaitRegistry
 
     /// <summary>Ends every wait with no message (the node is stopping).</summary>
     public void Release() => Released = true;
+
+    /// <summary>Answers every consumer parked on <paramref name="queue"/> with <paramref name="error"/> (the queue is gone).</summary>
+    public void Drop(string queue, Exception error)
+    {
+        if (!_byQueue.Remove(queue, out var line)) return;
+        foreach (var waiter in line)
+            if (waiter.TryTake()) waiter.Fail(error);
+    }
 
     public void FailAll(Exception error)
     {

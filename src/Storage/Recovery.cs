@@ -11,8 +11,8 @@ namespace Spartan.Storage;
 /// <param name="MessagesRestored">Messages held by all queues once recovered.</param>
 /// <param name="EventsReplayed">Events applied after the snapshot.</param>
 /// <param name="Elapsed">Time spent reading and applying.</param>
-/// <param name="UndeclaredQueues">Queues present in the data but not declared: kept with their messages (never
-/// deleted), with default settings; the caller warns about them.</param>
+/// <param name="UndeclaredQueues">Queues present in the data but not declared: runtime queues (SPEC §10), kept and
+/// served with their stored settings.</param>
 public sealed record RecoveryResult(
     QueueSet State,
     long LastSequence,

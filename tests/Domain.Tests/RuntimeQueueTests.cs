@@ -101,11 +101,9 @@ public sealed class RuntimeQueueTests
     }
 
     [Fact]
-    public void Declared_settings_win_and_are_recorded_as_events_only_where_they_differ()
+    public void Declared_queues_are_recorded_once_and_afterwards_only_where_the_stored_settings_differ()
     {
         var h = new QueueHarness();
-        // Stored state says otherwise for "main" (as after an edit of the configuration), and "gone" was deleted.
-        h.Set.Apply(new QueueChanged(QueueHarness.Main, h.Now, new QueueSettings(null, 9, 9, null)));
         var declared = new[]
         {
             new QueueSettings(QueueHarness.Dead, 1, 30, null).Resolve(QueueHarness.Main),
@@ -113,12 +111,22 @@ public sealed class RuntimeQueueTests
             QueueSettings.None.Resolve("new-one"),
         };
 
-        var changed = h.Set.Declare(declared, h.Now, h.Events);
+        // First start: no settings are stored yet, so each declared queue is recorded, which is what keeps them when
+        // the queue later leaves the configuration.
+        Assert.Equal(3, h.Set.Declare(declared, h.Now, h.Events));
+        Assert.All(h.Events, e => Assert.IsType<QueueCreated>(e));
+        Assert.Equal(h.Now, h.Set.Describe(QueueHarness.Main)!.Value.CreatedAt);
+        Assert.Equal(0, h.Set.Declare(declared, h.Now, h.Events));
 
-        Assert.Equal(2, changed);
+        // Stored state says otherwise for "main" (an edit of the file), and "new-one" was deleted as a runtime queue.
+        h.Events.Clear();
+        h.Set.Apply(new QueueChanged(QueueHarness.Main, h.Now, new QueueSettings(null, 9, 9, null)));
+        h.Set.Apply(new QueueDeleted("new-one", h.Now));
+
+        Assert.Equal(2, h.Set.Declare(declared, h.Now, h.Events));
         Assert.Equal([typeof(QueueChanged), typeof(QueueCreated)], h.Events.Select(e => e.GetType()));
         Assert.Equal(30u, h.Set[QueueHarness.Main].Definition.Timeout);
-        Assert.Equal(0, h.Set.Declare(declared, h.Now, h.Events));
+        Assert.True(h.Set.Contains("new-one"));
     }
 
     [Fact]

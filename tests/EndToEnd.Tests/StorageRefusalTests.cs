@@ -82,7 +82,7 @@ public sealed class StorageRefusalTests
     }
 
     [Fact]
-    public async Task A_queue_removed_from_the_config_keeps_its_data_on_disk()
+    public async Task A_queue_removed_from_the_config_stays_as_a_runtime_queue_with_its_messages_and_settings()
     {
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("Spartan.toml"), PersistenceTests.Config("log"));
@@ -92,8 +92,14 @@ public sealed class StorageRefusalTests
             .Replace("[queue_settings.q]\nmax_tries = 5\ntimeout = 600\n", ""));
         await using (var without = SpartanProcess.Start(folder.Path, "start", "--host", "127.0.0.1:0"))
         {
-            await without.ListeningAsync();
-            Assert.Contains("Queue q has data", without.Stderr);
+            using var client = new HttpClient { BaseAddress = await without.ListeningAsync() };
+            Assert.Contains("Restored 1 runtime queue(s)", without.Stderr);
+            var q = await client.GetFromJsonAsync<JsonElement>("/_/queues/q", Ct);
+            Assert.False(q.GetProperty("declared").GetBoolean());
+            Assert.Equal(4, q.GetProperty("size").GetInt32());
+            // The settings it had in the file were recorded when it was declared, so they outlive the file's entry.
+            Assert.Equal(5, q.GetProperty("settings").GetProperty("max_tries").GetInt32());
+            Assert.Equal(600, q.GetProperty("settings").GetProperty("timeout").GetInt32());
             without.Signal(SigTerm);
             Assert.Equal(0, await without.WaitForExitAsync());
         }
@@ -102,5 +108,6 @@ public sealed class StorageRefusalTests
         await using var back = SpartanProcess.Start(folder.Path, "start", "--host", "127.0.0.1:0");
         using var http = new HttpClient { BaseAddress = await back.ListeningAsync() };
         Assert.Equal(4, (await http.GetFromJsonAsync<JsonElement>("/q/size", Ct)).GetProperty("size").GetInt32());
+        Assert.True((await http.GetFromJsonAsync<JsonElement>("/_/queues/q", Ct)).GetProperty("declared").GetBoolean());
     }
 }

@@ -135,7 +135,7 @@ internal static partial class DumpCommand
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
         state.Tick(now, scratch);
         if (recovered.UndeclaredQueues.Count > 0)
-            error.WriteLine($"Queues found in the data but not declared in {config.SourcePath}: " +
+            error.WriteLine($"Runtime queues (kept in the data, not declared in {config.SourcePath}): " +
                             string.Join(", ", recovered.UndeclaredQueues));
 
         if (request.Queue is not { } name) return Counts(state, now, scratch, request.Json, sink);

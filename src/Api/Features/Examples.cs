@@ -91,9 +91,19 @@ internal static class Examples
 
     public static readonly QueuesResponse Queues = new(
     [
-        new QueueJson("emails", 12, 7, 2, 3, 0, "emails-dead", 4.271),
-        new QueueJson("emails-dead", 2, 2, 0, 0, 0, null, 3600.5),
+        new QueueJson("emails", true, 12, 7, 2, 3, 0, "emails-dead", 4.271),
+        new QueueJson("emails-dead", true, 2, 2, 0, 0, 0, null, 3600.5),
+        new QueueJson("thumbnails", false, 0, 0, 0, 0, 0, null, null),
     ]);
+
+    public static readonly object QueueSettingsRequest = new { DeadLetter = "thumbnails-dead", MaxTries = 5, Timeout = 120 };
+
+    public static readonly RuntimeQueues.QueueResponse QueueCreated =
+        new("thumbnails", false, new RuntimeQueues.QueueSettingsJson("thumbnails-dead", 5, 120, null));
+
+    public static readonly RuntimeQueues.QueueDetailResponse QueueDetail = new("thumbnails", false,
+        new RuntimeQueues.QueueSettingsJson("thumbnails-dead", 5, 120, null), "2026-11-30T09:12:44.000000Z", 3, 2, 0, 1, 0,
+        "thumbnails-dead", 1.25);
 
     public static readonly HealthResponse Health = new("ok", "standalone", NodeInfo.BuildVersion);
 
@@ -134,6 +144,18 @@ internal static class ProblemResponses
         s.Problem(404, notFound is null ? "`Queue not found`" : $"`Queue not found`; {notFound}");
         if (stale is not null) s.Problem(409, $"`Stale receipt`: {stale}");
         if (tooLarge is not null) s.Problem(413, $"`Message too large`: {tooLarge}");
+    }
+
+    /// <summary>The errors of <c>PUT</c>, <c>PATCH</c> and <c>DELETE /_/queues/{name}</c> (SPEC §10).</summary>
+    public static void RuntimeQueueErrors(this EndpointSummary s, string conflict, bool notFound = false, bool body = true)
+    {
+        s.Problem(400, $"{AuthHeader}; `Invalid request`: the name is not a queue name" +
+                       (body ? ", a field has the wrong type or range, or dead_letter names the queue itself or no queue" : ""));
+        s.Problem(401, "`Access denied`: the key is unknown or has no \"*\"");
+        s.Problem(403, "`Runtime queues disabled`: allow_runtime_queues is false");
+        if (notFound) s.Problem(404, "`Queue not found`");
+        s.Problem(409, conflict);
+        s.Problem(503, "`Read-only replica`: send it to the primary; `Storage unavailable`");
     }
 
     /// <summary>The errors of a server route under <c>/_/</c> that needs a key when keys are configured.</summary>

@@ -26,10 +26,28 @@ public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObs
             lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         // A replica takes its primary's epochs; a writer begins its own (or, on a full disk, as soon as it can write).
-        if (config.Replication?.Mode != ReplicationMode.Replica) await broker.BeginEpochAsync();
+        if (config.Replication?.Mode == ReplicationMode.Replica) return;
+        await broker.BeginEpochAsync();
+        // SPEC §10: the declared queues' settings win over stored ones; the difference is recorded as events, so that
+        // replay and replicas agree. On a full disk this fails, and the node serves what it has read-only.
+        try
+        {
+            var recorded = await broker.DeclareQueuesAsync([.. QueueDefinitions.From(config)]);
+            if (recorded > 0) LogDeclared(logger, recorded);
+        }
+        catch (StorageUnavailableException error)
+        {
+            LogNotDeclared(logger, error.Message);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {Count} declared queue(s) the store lacked or held with other settings")]
+    private static partial void LogDeclared(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The declared queues could not be recorded ({Reason}); the stored settings apply until the next start")]
+    private static partial void LogNotDeclared(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping: the store failed ({Reason})")]
     private static partial void LogStopping(ILogger logger, string reason);

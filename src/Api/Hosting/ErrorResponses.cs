@@ -4,7 +4,7 @@ using Spartan.Engine;
 
 namespace Spartan.Api.Hosting;
 
-/// <summary>Makes every error problem+json (SPEC §3.4): a failed store is 503, a request Kestrel could not read is
+/// <summary>Makes every error problem+json (SPEC §3.4): a failed store is 503, a queue deleted under a request 404, a request Kestrel could not read is
 /// 4xx, an unknown route or method gets a problem body, and anything unexpected is a 500 with no stack trace.</summary>
 public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorResponses> logger)
 {
@@ -22,6 +22,12 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
                 "Nothing was acknowledged.");
+            return;
+        }
+        catch (QueueNotFoundException) when (!context.Response.HasStarted)
+        {
+            // The queue was deleted between the gate's check and the commit loop (SPEC §10).
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, Problems.QueueNotFound);
             return;
         }
         catch (Exception error) when (!context.Response.HasStarted && UnreadableRequest(error) is { } unreadable)

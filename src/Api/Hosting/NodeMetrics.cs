@@ -1,5 +1,6 @@
 using Prometheus;
 using Spartan.Api.Http;
+using Spartan.Domain;
 using Spartan.Domain.Events;
 using Spartan.Engine;
 
@@ -59,8 +60,9 @@ public sealed class NodeMetrics : ICommitObserver
         foreach (var name in queues.InOrder) For(name);
         Registry.AddBeforeCollectCallback(async cancel =>
         {
-            var stats = await broker.StatsAsync(queues.InOrder);
+            var stats = await broker.StatsAsync(broker.QueueNamesNow());
             writable.Set(broker.Writable && storage.Store?.Writable != false ? 1 : 0);
+            DropDeleted(stats, oldest, _messages);
             foreach (var s in stats)
             {
                 oldest.WithLabels(s.Name).Set(s.OldestVisibleAgeSeconds ?? 0);
@@ -102,6 +104,12 @@ public sealed class NodeMetrics : ICommitObserver
         _batchEvents.Observe(events.Count);
         foreach (var (_, e) in events)
         {
+            if (e is QueueDeleted)
+            {
+                Forget(e.Queue);
+                continue;
+            }
+
             var counters = For(e.Queue);
             switch (e)
             {
@@ -113,6 +121,30 @@ public sealed class NodeMetrics : ICommitObserver
                 case MessageDeadLettered: counters.DeadLettered.Inc(); break;
             }
         }
+    }
+
+    /// <summary>A deleted queue's counters go with it (SPEC §10), so a dashboard does not show queues that are gone; one
+    /// created again under the same name starts from zero, as a Prometheus counter reset.</summary>
+    private void Forget(string queue)
+    {
+        if (!_byQueue.Remove(queue, out var counters)) return;
+        counters.Pushed.Remove();
+        counters.Reserved.Remove();
+        counters.Deleted.Remove();
+        counters.Requeued.Remove();
+        counters.Expired.Remove();
+        counters.DeadLettered.Remove();
+    }
+
+    /// <summary>Removes the gauges of queues that no longer exist; the scrape sets those of the rest.</summary>
+    private static void DropDeleted(QueueStats[] stats, Gauge oldest, Gauge messages)
+    {
+        var names = new HashSet<string>(stats.Length, StringComparer.Ordinal);
+        foreach (var s in stats) names.Add(s.Name);
+        foreach (var labels in oldest.GetAllLabelValues())
+            if (!names.Contains(labels[0])) oldest.RemoveLabelled(labels);
+        foreach (var labels in messages.GetAllLabelValues())
+            if (!names.Contains(labels[0])) messages.RemoveLabelled(labels);
     }
 
     private QueueCounters For(string queue)

@@ -56,7 +56,7 @@ public sealed partial class NodeStorage : IDisposable
                 progress => LogProgress(logger, persistence.Path, progress.Step, progress.Done, progress.Total));
             LogRecovered(logger, recovered.MessagesRestored, recovered.EventsReplayed, persistence.Path,
                 (long)recovered.Elapsed.TotalMilliseconds, recovered.SnapshotSequence);
-            foreach (var queue in recovered.UndeclaredQueues) LogUndeclared(logger, queue, persistence.Path);
+            if (recovered.UndeclaredQueues.Count > 0) LogRuntimeQueues(logger, recovered.UndeclaredQueues.Count, persistence.Path);
             if (store.UnwritableReason is { } reason) LogStartingReadOnly(logger, reason);
             else DropFormerDestinations(config, store, logger);
 
@@ -102,8 +102,8 @@ public sealed partial class NodeStorage : IDisposable
         Message = "Starting read-only: {Reason}. Reads are served; writes answer 503 until space is freed, checked every 5 s")]
     private static partial void LogStartingReadOnly(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
-        Message = "Queue {Queue} has data in {Path} but is not declared in the configuration; its messages are kept, not served")]
-    private static partial void LogUndeclared(ILogger logger, string queue, string path);
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information,
+        Message = "Restored {Count} runtime queue(s) from {Path}: created through the API, or declared once and no longer in the configuration")]
+    private static partial void LogRuntimeQueues(ILogger logger, int count, string path);
 
 }

@@ -10,6 +10,7 @@ using Spartan.Api.Features.Health;
 using Spartan.Api.Features.Push;
 using Spartan.Api.Features.Queues;
 using Spartan.Api.Features.Redrive;
+using Spartan.Api.Features.RuntimeQueues;
 using Spartan.Api.Features.Size;
 using Spartan.Api.Features.Stats;
 using Spartan.Api.Features.Touch;
@@ -42,6 +43,10 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(RedriveResponse))]
 [JsonSerializable(typeof(QueuesResponse))]
 [JsonSerializable(typeof(BackupResponse))]
+[JsonSerializable(typeof(QueueSettingsBody))]
+[JsonSerializable(typeof(QueueResponse))]
+[JsonSerializable(typeof(QueueDetailResponse))]
+[JsonSerializable(typeof(QueueDeletedResponse))]
 public sealed partial class ApiJson : JsonSerializerContext;
 
 /// <summary>The context the API writes with.</summary>

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace Spartan.Api.Http;
 
-/// <summary>The queue names declared in the configuration; only these exist for clients.</summary>
+/// <summary>The queue names declared in the configuration; runtime queues (SPEC §10) exist besides them.</summary>
 public sealed class DeclaredQueues(IReadOnlyList<string> names)
 {
     public FrozenSet<string> Names { get; } = names.ToFrozenSet(StringComparer.Ordinal);

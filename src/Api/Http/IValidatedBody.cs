@@ -29,3 +29,7 @@ public interface IMessageBody;
 
 /// <summary>A body whose <c>messages</c> array holds messages (batch push), measured like <see cref="IMessageBody"/>.</summary>
 public interface IMessageBatchBody;
+
+/// <summary>A body that may be left out altogether (<c>PUT /_/queues/{name}</c>): an empty body binds as a new, empty
+/// request instead of being malformed.</summary>
+public interface IOptionalBody;

@@ -19,6 +19,8 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
 
     private static readonly bool IsBatch = typeof(IBatchBody).IsAssignableFrom(typeof(TRequest));
 
+    private static readonly bool IsOptional = typeof(IOptionalBody).IsAssignableFrom(typeof(TRequest));
+
     private static readonly MessageLayout Layout =
         typeof(IMessageBody).IsAssignableFrom(typeof(TRequest)) ? MessageLayout.Root
         : typeof(IMessageBatchBody).IsAssignableFrom(typeof(TRequest)) ? MessageLayout.MessagesArray
@@ -86,6 +88,7 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
     {
         if (body.IsEmpty)
         {
+            if (IsOptional) return new TRequest();
             http.Features.Set(new RequestBodyState { Malformed = "A JSON request body is required." });
             return new TRequest();
         }

@@ -28,6 +28,11 @@ public static class Problems
     public const string StorageUnavailable = "Storage unavailable";
     public const string NoPersistence = "No persistence";
     public const string NotReady = "Not ready";
+    public const string QueueExists = "Queue exists";
+    public const string DeclaredQueue = "Declared queue";
+    public const string QueueInUse = "Queue in use";
+    public const string TooManyQueues = "Too many queues";
+    public const string RuntimeQueuesDisabled = "Runtime queues disabled";
 
     public static async Task WriteAsync(HttpContext context, int status, string title, string? detail = null)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Spartan.Api.Hosting;
+using Spartan.Engine;
 
 namespace Spartan.Api.Http;
 
@@ -10,7 +11,7 @@ namespace Spartan.Api.Http;
 /// (413) — so a refused request costs no more memory than its headers.</summary>
 /// <remarks>What needs the body (decoded size, syntax, validity) is answered by <see cref="BodyGate"/> once
 /// <see cref="JsonBodyBinder{T}"/> has read it, which keeps SPEC's order: those checks all come after these.</remarks>
-public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQueues queues, ApiLimits limits, NodeInfo node)
+public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker broker, ApiLimits limits, NodeInfo node)
 {
     public const string QueueRouteValue = "queue";
 
@@ -32,7 +33,7 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, DeclaredQ
         };
         if (access != AccessResult.Granted) return Refuse(context, access);
 
-        if (queue is not null && !queues.Names.Contains(queue))
+        if (queue is not null && !broker.HasQueue(queue))
             return RefuseAsync(context, StatusCodes.Status404NotFound, Problems.QueueNotFound);
 
         if (_replica && rule.Writes)

@@ -179,7 +179,8 @@ public sealed class ExtendedRouteTests : IAsyncLifetime
     {
         var list = (await Json(HttpMethod.Get, "/_/queues")).GetProperty("queues");
         Assert.Equal(["default", "default-dead", "other"], list.EnumerateArray().Select(q => q.GetProperty("name").GetString()));
-        Assert.Equal(8, list[0].EnumerateObject().Count());
+        Assert.Equal(9, list[0].EnumerateObject().Count());
+        Assert.All(list.EnumerateArray(), q => Assert.True(q.GetProperty("declared").GetBoolean()));
     }
 
     [Theory]

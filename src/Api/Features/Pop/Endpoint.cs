@@ -4,8 +4,8 @@ using Spartan.Engine;
 
 namespace Spartan.Api.Features.Pop;
 
-/// <summary><c>GET /{queue}[?wait=S]</c>: reserve the next visible message (SPEC §2.2), waiting up to S seconds
-/// for one to become visible (long polling, SPEC §3.2).</summary>
+/// <summary><c>GET /{queue}[?wait=S][&amp;timeout=S]</c>: reserve the next visible message (SPEC §2.2), waiting up to S
+/// seconds for one to become visible (long polling, SPEC §3.2), for the message's timeout or the one asked for (§10).</summary>
 public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJson>
 {
     public override void Configure()
@@ -18,22 +18,25 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
             s.Description = "Reserves the first visible message (highest priority, then visible longest, then push order) " +
                             "for its timeout, with a new receipt. Query parameter wait=S (0-20, default 0) long-polls: the " +
                             "request waits up to S seconds and is answered as soon as a push, requeue, expired reservation " +
-                            "or ended delay makes a message visible, else 404.";
+                            "or ended delay makes a message visible, else 404. Query parameter timeout=S (0-43200) reserves it " +
+                            "for S seconds instead of the message's own timeout, for this reservation only.";
             s.Params["wait"] = "Seconds to wait for a visible message (0-20, default 0)";
+            s.Params["timeout"] = "Seconds this reservation lasts instead of the message's timeout (0-43200)";
             s.Response(200, "The reserved message, with its receipt", example: Examples.Reserved);
-            s.QueueErrors(invalid: "wait is not an integer within 0..20", notFound: "`No message available` (after the wait)");
+            s.QueueErrors(invalid: "wait is not an integer within 0..20, or timeout within 0..43200", notFound: "`No message available` (after the wait)");
         });
     }
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        if (QueryArgs.Read(HttpContext, "wait", 0, QueryArgs.MaxWaitSeconds, 0, out var problem) is not { } wait)
+        if (QueryArgs.Read(HttpContext, "wait", 0, QueryArgs.MaxWaitSeconds, 0, out var problem) is not { } wait
+            || !QueryArgs.ReadTimeout(HttpContext, out var timeout, out problem))
         {
             await Problems.WriteAsync(HttpContext, StatusCodes.Status400BadRequest, Problems.InvalidRequest, problem);
             return;
         }
 
-        var messages = await broker.PopWaitAsync(HttpContext.QueueName(), 1, TimeSpan.FromSeconds(wait), ct);
+        var messages = await broker.PopWaitAsync(HttpContext.QueueName(), 1, TimeSpan.FromSeconds(wait), ct, timeout);
         if (messages.Count == 0)
             await Problems.WriteAsync(HttpContext, StatusCodes.Status404NotFound, Problems.NoMessageAvailable);
         else

@@ -24,6 +24,12 @@ public sealed class StatsEndpoint(Broker broker) : EndpointWithoutRequest<StatsJ
     public override async Task HandleAsync(CancellationToken ct)
     {
         var stats = await broker.StatsAsync([HttpContext.QueueName()]);
+        if (stats.Length == 0) // deleted since the gate let the request through
+        {
+            await Problems.WriteAsync(HttpContext, StatusCodes.Status404NotFound, Problems.QueueNotFound);
+            return;
+        }
+
         await Replies.OkAsync(HttpContext, StatsJson.From(stats[0]), ApiJson.Web.StatsJson);
     }
 }
