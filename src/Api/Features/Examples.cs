@@ -102,7 +102,7 @@ internal static class Examples
         new("thumbnails", false, new RuntimeQueues.QueueSettingsJson("thumbnails-dead", 5, 120, null));
 
     public static readonly RuntimeQueues.QueueDetailResponse QueueDetail = new("thumbnails", false,
-        new RuntimeQueues.QueueSettingsJson("thumbnails-dead", 5, 120, null), "2026-11-30T09:12:44.000000Z", 3, 2, 0, 1, 0,
+        new RuntimeQueues.QueueSettingsJson("thumbnails-dead", 5, 120, null), "2026-11-30T09:12:44.000+00:00", 3, 2, 0, 1, 0,
         "thumbnails-dead", 1.25);
 
     public static readonly HealthResponse Health = new("ok", "standalone", NodeInfo.BuildVersion);

@@ -150,6 +150,7 @@ public static class SpartanServer
                 settings.Version = NodeInfo.BuildVersion;
                 settings.Description = "A self-hosted message queue with an SQS-like HTTP API. Errors are " +
                                        "application/problem+json with the titles of the specification.";
+                settings.OperationProcessors.Add(new QueryParameterProcessor());
             };
         });
     }

@@ -61,10 +61,12 @@ public sealed record GateRule(Access Access, bool Writes, BodyKind Body)
         }
 
         var queueRoute = endpoint is RouteEndpointBuilder route && route.RoutePattern.GetParameter(RequestGate.QueueRouteValue) is not null;
-        if (queueRoute && declared is not null)
-            throw new InvalidOperationException($"{endpoint.DisplayName}: a {{queue}} route always needs a key covering its queue and must not declare a RouteAccess.");
+        // A {queue} route may only ask for more than a key covering its queue: a "*" key, for the routes that create,
+        // change and delete queues (which also check existence themselves, since a queue being created does not exist).
+        if (queueRoute && declared is not null && declared.Access != Access.WildcardKey)
+            throw new InvalidOperationException($"{endpoint.DisplayName}: a {{queue}} route always needs a key covering its queue and may only declare RouteAccess.WildcardKey.");
         if (!queueRoute && declared is null)
             throw new InvalidOperationException($"{endpoint.DisplayName}: a route without {{queue}} must declare its RouteAccess.");
-        return new GateRule(queueRoute ? Access.QueueKey : declared!.Access, writes, body);
+        return new GateRule(declared?.Access ?? Access.QueueKey, writes, body);
     }
 }

@@ -35,5 +35,13 @@ public sealed class GateRuleTests
     {
         Assert.Contains("/_/new", Assert.Throws<InvalidOperationException>(() => GateRule.For(Endpoint("/_/new"), BodyKind.None)).Message);
         Assert.Throws<InvalidOperationException>(() => GateRule.For(Endpoint("/{queue}/x", RouteAccess.Open), BodyKind.None));
+        Assert.Throws<InvalidOperationException>(() => GateRule.For(Endpoint("/{queue}/x", RouteAccess.AnyKey), BodyKind.None));
+    }
+
+    [Fact]
+    public void A_queue_route_may_ask_for_a_wildcard_key_instead()
+    {
+        Assert.Equal(new GateRule(Access.WildcardKey, true, BodyKind.Message),
+            GateRule.For(Endpoint("/_/queues/{queue}", RouteAccess.WildcardKey, WritesState.Instance), BodyKind.Message));
     }
 }

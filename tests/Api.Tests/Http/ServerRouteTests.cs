@@ -103,6 +103,12 @@ public sealed class ServerRouteTests : IAsyncLifetime
             "/{queue}/peek", "/{queue}/messages/{id}", "/{queue}/stats", "/{queue}/redrive", "/_/queues", "/_/health", "/_/metrics", "/_/backup"];
         foreach (var path in expected) Assert.True(paths.TryGetProperty(path, out _), $"{path} is missing");
         Assert.True(paths.GetProperty("/{queue}").TryGetProperty("delete", out _));
+        var runtime = paths.GetProperty("/_/queues/{queue}");
+        Assert.Equal(["delete", "get", "patch", "put"], runtime.EnumerateObject().Select(p => p.Name).Order());
+        Assert.True(runtime.GetProperty("put").GetProperty("responses").TryGetProperty("201", out _));
+        Assert.True(runtime.GetProperty("delete").GetProperty("responses").TryGetProperty("409", out _));
+        Assert.Contains("timeout", paths.GetProperty("/{queue}").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Select(p => p.GetProperty("name").GetString()));
 
         var docs = await _node.Client.GetAsync("/_/docs/index.html", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, docs.StatusCode);

@@ -11,16 +11,17 @@ public sealed class BatchPopEndpoint(Broker broker) : EndpointWithoutRequest<Bat
     public override void Configure()
     {
         Get("/{queue}/batch");
-        Options(b => b.WithMetadata(WritesState.Instance));
+        Options(b => b.WithMetadata(
+            WritesState.Instance,
+            new QueryParameter("count", "How many messages at most (1-100, default 1)"),
+            new QueryParameter("wait", "Seconds to wait for at least one (0-20, default 0)"),
+            new QueryParameter("timeout", "Seconds these reservations last instead of the messages' timeout (0-43200)")));
         Summary(s =>
         {
             s.Summary = "Reserve up to N visible messages";
             s.Description = "Query parameters: count=N (1-100, default 1), the most messages to reserve; wait=S (0-20, " +
                             "default 0), seconds to long-poll until at least one is visible; timeout=S (0-43200), how long these " +
                             "reservations last instead of each message's own timeout. Each message gets its own receipt.";
-            s.Params["count"] = "How many messages at most (1-100, default 1)";
-            s.Params["wait"] = "Seconds to wait for at least one (0-20, default 0)";
-            s.Params["timeout"] = "Seconds these reservations last instead of the messages' timeout (0-43200)";
             s.Response(200, "The reserved messages in pop order; an empty array when none became visible during the wait", example: Examples.BatchPopped);
             s.QueueErrors(invalid: "count or wait is not an integer within its range");
         });

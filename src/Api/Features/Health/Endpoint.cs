@@ -14,7 +14,9 @@ public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimePr
     public override void Configure()
     {
         Get("/_/health");
-        Options(b => b.WithMetadata(RouteAccess.Open));
+        Options(b => b.WithMetadata(
+            RouteAccess.Open,
+            new QueryParameter("ready", "1: answer 503 unless this node is fit to serve reads now")));
         Summary(s =>
         {
             s.Summary = "Liveness, role and version";
@@ -22,7 +24,6 @@ public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimePr
                             "connected to its primary, the sequence it applied, how many seconds behind it is and when it last " +
                             "heard from it. With ready=1 a replica that is disconnected or more than 10 s behind answers 503 " +
                             "(it still serves reads; this is for load balancers).";
-            s.Params["ready"] = "1: answer 503 unless this node is fit to serve reads now";
             s.Response(200, "The node is up", example: Examples.Health);
             s.Response<Problem>(503, "`Not ready`: a replica disconnected from its primary or more than 10 s behind (only with ready=1)",
                 Problems.ContentType);

@@ -11,7 +11,10 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
     public override void Configure()
     {
         Get("/{queue}");
-        Options(b => b.WithMetadata(WritesState.Instance));
+        Options(b => b.WithMetadata(
+            WritesState.Instance,
+            new QueryParameter("wait", "Seconds to wait for a visible message (0-20, default 0)"),
+            new QueryParameter("timeout", "Seconds this reservation lasts instead of the message's timeout (0-43200)")));
         Summary(s =>
         {
             s.Summary = "Reserve the next visible message";
@@ -20,8 +23,6 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
                             "request waits up to S seconds and is answered as soon as a push, requeue, expired reservation " +
                             "or ended delay makes a message visible, else 404. Query parameter timeout=S (0-43200) reserves it " +
                             "for S seconds instead of the message's own timeout, for this reservation only.";
-            s.Params["wait"] = "Seconds to wait for a visible message (0-20, default 0)";
-            s.Params["timeout"] = "Seconds this reservation lasts instead of the message's timeout (0-43200)";
             s.Response(200, "The reserved message, with its receipt", example: Examples.Reserved);
             s.QueueErrors(invalid: "wait is not an integer within 0..20, or timeout within 0..43200", notFound: "`No message available` (after the wait)");
         });

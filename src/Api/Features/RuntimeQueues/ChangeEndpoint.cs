@@ -11,7 +11,7 @@ public sealed class ChangeQueueEndpoint(Broker broker, SpartanConfig config, Dec
 {
     public override void Configure()
     {
-        Patch("/_/queues/{name}");
+        Patch("/_/queues/{queue}");
         Options(b => b.WithMetadata(RouteAccess.WildcardKey).WithMetadata(WritesState.Instance));
         Summary(s =>
         {
@@ -27,7 +27,7 @@ public sealed class ChangeQueueEndpoint(Broker broker, SpartanConfig config, Dec
 
     public override async Task HandleAsync(QueueSettingsBody req, CancellationToken ct)
     {
-        var name = QueueNames.Of(HttpContext);
+        var name = HttpContext.QueueName();
         if (!await RuntimeQueueChecks.AllowedAsync(HttpContext, config, name)) return;
         if (!await RuntimeQueueChecks.NotDeclaredAsync(HttpContext, declared, name)) return;
 

@@ -11,7 +11,7 @@ public sealed class CreateQueueEndpoint(Broker broker, SpartanConfig config, Dec
 {
     public override void Configure()
     {
-        Put("/_/queues/{name}");
+        Put("/_/queues/{queue}");
         Options(b => b.WithMetadata(RouteAccess.WildcardKey).WithMetadata(WritesState.Instance));
         Summary(s =>
         {
@@ -28,7 +28,7 @@ public sealed class CreateQueueEndpoint(Broker broker, SpartanConfig config, Dec
 
     public override async Task HandleAsync(QueueSettingsBody req, CancellationToken ct)
     {
-        var name = QueueNames.Of(HttpContext);
+        var name = HttpContext.QueueName();
         if (!await RuntimeQueueChecks.AllowedAsync(HttpContext, config, name)) return;
 
         var decision = await broker.CreateQueueAsync(name, req.ToSettings(), config.MaxQueues);

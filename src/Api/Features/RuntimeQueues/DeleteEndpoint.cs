@@ -11,7 +11,7 @@ public sealed class DeleteQueueEndpoint(Broker broker, SpartanConfig config, Dec
 {
     public override void Configure()
     {
-        Delete("/_/queues/{name}");
+        Delete("/_/queues/{queue}");
         Options(b => b.WithMetadata(RouteAccess.WildcardKey).WithMetadata(WritesState.Instance));
         Summary(s =>
         {
@@ -26,7 +26,7 @@ public sealed class DeleteQueueEndpoint(Broker broker, SpartanConfig config, Dec
 
     public override async Task HandleAsync(CancellationToken ct)
     {
-        var name = QueueNames.Of(HttpContext);
+        var name = HttpContext.QueueName();
         if (!await RuntimeQueueChecks.AllowedAsync(HttpContext, config, name)) return;
         if (!await RuntimeQueueChecks.NotDeclaredAsync(HttpContext, declared, name)) return;
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Spartan.Api.Features.Stats;
 using Spartan.Api.Http;
@@ -94,8 +93,4 @@ public static class QueueNames
             if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '-')) return false;
         return true;
     }
-
-    /// <summary>The <c>{name}</c> route value.</summary>
-    public static string Of(HttpContext context) =>
-        Convert.ToString(context.Request.RouteValues["name"], CultureInfo.InvariantCulture) ?? "";
 }
