@@ -22,8 +22,10 @@ internal static class Program
     private static readonly string[] AbValued = ["--a", "--b", "--label-a", "--label-b", "--rounds", "--modes", "--messages", "--clients", "--json"];
     private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
+    private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string Help = string.Join('\n',
-        DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help);
+        DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help,
+        DeleteQueueCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -45,6 +47,7 @@ internal static class Program
                 "ab" => Bind(args, AbValued, [], AbCommand.RunAsync, AbCommand.HardLimit),
                 "longpoll" => Bind(args, LongPollValued, [], LongPollCommand.RunAsync, LongPollCommand.HardLimit),
                 "replication" => Bind(args, ReplicationValued, [], ReplicationCommand.RunAsync, ReplicationCommand.HardLimit),
+                "deletequeue" => Bind(args, DeleteQueueValued, [], DeleteQueueCommand.RunAsync, DeleteQueueCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
             };
         }

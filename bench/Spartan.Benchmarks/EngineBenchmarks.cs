@@ -12,10 +12,11 @@ namespace Spartan.Benchmarks;
 /// so every command is its own batch (group commit does not help); <see cref="Push16Concurrent"/> shows what it does
 /// when 16 callers are in flight.</remarks>
 [MemoryDiagnoser]
+[Config(typeof(EngineJobConfig))]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes what [GlobalSetup] made.")]
 public class EngineBenchmarks
 {
-    /// <summary>Invocations per iteration (see <see cref="EngineConfig"/>).</summary>
+    /// <summary>Invocations per iteration (see <see cref="EngineJobConfig"/>).</summary>
     public const int Operations = 1024;
     private const string Queue = "bench";
     private const int Concurrency = 16;
