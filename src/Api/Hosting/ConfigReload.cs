@@ -74,6 +74,8 @@ public static class ConfigChanges
         if (!running.Queues.SequenceEqual(next.Queues, StringComparer.Ordinal)) changed.Add("queues");
         if (running.BodySize != next.BodySize) changed.Add("body_size");
         if (running.GcTimerSeconds != next.GcTimerSeconds) changed.Add("gc_timer");
+        if (running.AllowRuntimeQueues != next.AllowRuntimeQueues) changed.Add("allow_runtime_queues");
+        if (running.MaxQueues != next.MaxQueues) changed.Add("max_queues");
         if (running.Persistence != next.Persistence) changed.Add("persistence");
         if (!SameSettings(running.QueueSettings, next.QueueSettings)) changed.Add("queue_settings");
         if (running.Tls != next.Tls) changed.Add("tls");

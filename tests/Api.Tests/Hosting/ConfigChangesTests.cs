@@ -1,0 +1,27 @@
+using Spartan.Api.Configuration;
+using Spartan.Api.Hosting;
+
+namespace Spartan.Api.Tests.Hosting;
+
+/// <summary>SIGHUP (SPEC §5): which changed keys are logged as needing a restart.</summary>
+public sealed class ConfigChangesTests
+{
+    private static SpartanConfig Parse(string toml) => ConfigLoader.Parse(toml, "/srv/Spartan.toml");
+
+    [Fact]
+    public void Queue_keys_need_a_restart_and_access_keys_do_not()
+    {
+        var running = Parse("queues = [\"q\"]\n");
+        var next = Parse("""
+            queues = ["q", "r"]
+            allow_runtime_queues = false
+            max_queues = 5
+            [[access_keys]]
+            key = "k"
+            queues = ["*"]
+            """);
+
+        Assert.Equal(["queues", "allow_runtime_queues", "max_queues"], ConfigChanges.NeedingRestart(running, next));
+        Assert.Empty(ConfigChanges.NeedingRestart(running, Parse("queues = [\"q\"]\n[[access_keys]]\nkey = \"k\"\nqueues = [\"*\"]\n")));
+    }
+}
