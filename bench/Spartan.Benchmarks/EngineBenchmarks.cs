@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using Spartan.Domain;
 using Spartan.Engine;
-using Spartan.Storage.Rocks;
 
 namespace Spartan.Benchmarks;
 
@@ -18,14 +17,12 @@ public class EngineBenchmarks
 {
     /// <summary>Invocations per iteration (see <see cref="EngineJobConfig"/>).</summary>
     public const int Operations = 1024;
-    private const string Queue = "bench";
+    private const string Queue = EngineHost.Queue;
     private const int Concurrency = 16;
     private static readonly MessageBody Body = new string('x', 100);
     private readonly PushRequest[] _batch = new PushRequest[100];
     private readonly Task<Guid>[] _concurrent = new Task<Guid>[Concurrency];
-    private Broker? _broker;
-    private RocksStore? _rocks;
-    private DirectoryInfo? _folder;
+    private EngineHost? _host;
 
     /// <summary><c>memory</c>: the transient log of memory and snapshot modes; <c>rocks-never</c> / <c>rocks-always</c>:
     /// log mode on RocksDB in a temp folder, <c>fsync = "never"</c> / <c>"always"</c>.</summary>
@@ -33,30 +30,12 @@ public class EngineBenchmarks
     public string Store { get; set; } = "memory";
 
     [GlobalSetup]
-    public void Setup()
-    {
-        EngineStore store;
-        if (Store == "memory")
-        {
-            store = EngineStore.InMemory();
-        }
-        else
-        {
-            _folder = Directory.CreateTempSubdirectory("spartan-benchmarks-");
-            _rocks = RocksStore.OpenReadWrite(_folder.FullName, syncEvents: Store == "rocks-always");
-            store = new EngineStore(_rocks.EventLog);
-        }
-
-        _broker = new Broker(new QueueSet([new QueueDefinition(Queue, null, 5, 600, null)]), store, TimeProvider.System);
-        _broker.Start();
-    }
+    public void Setup() => _host = new EngineHost(Store);
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (_broker is not null) await _broker.DisposeAsync();
-        _rocks?.Dispose();
-        _folder?.Delete(recursive: true);
+        if (_host is not null) await _host.DisposeAsync();
     }
 
     /// <summary>Empties the queue after every iteration, so each starts from the same state.</summary>
@@ -101,7 +80,7 @@ public class EngineBenchmarks
         return Task.WhenAll(_concurrent);
     }
 
-    private Broker Engine => _broker ?? throw new InvalidOperationException("GlobalSetup did not run");
+    private Broker Engine => _host?.Broker ?? throw new InvalidOperationException("GlobalSetup did not run");
 
     private static PushRequest NewRequest() => new(Guid.NewGuid(), Body, null, null, null, null, null, null);
 

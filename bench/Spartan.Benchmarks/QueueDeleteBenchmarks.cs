@@ -2,7 +2,6 @@ using System.Diagnostics.CodeAnalysis;
 using BenchmarkDotNet.Attributes;
 using Spartan.Domain;
 using Spartan.Engine;
-using Spartan.Storage.Rocks;
 
 namespace Spartan.Benchmarks;
 
@@ -13,14 +12,12 @@ namespace Spartan.Benchmarks;
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet owns the lifetime: [GlobalCleanup] disposes what [GlobalSetup] made.")]
 public class QueueDeleteBenchmarks
 {
-    private const string Queue = "bench";
+    private const string Queue = EngineHost.Queue;
     private const string Big = "big";
     private const int FillBatch = 1000;
     private static readonly MessageBody Body = new string('x', 100);
     private readonly PushRequest[] _batch = new PushRequest[FillBatch];
-    private Broker? _broker;
-    private RocksStore? _rocks;
-    private DirectoryInfo? _folder;
+    private EngineHost? _host;
 
     /// <summary>As in <see cref="EngineBenchmarks.Store"/>.</summary>
     [Params("memory", "rocks-always")]
@@ -31,30 +28,12 @@ public class QueueDeleteBenchmarks
     public int Depth { get; set; }
 
     [GlobalSetup]
-    public void Setup()
-    {
-        EngineStore store;
-        if (Store == "memory")
-        {
-            store = EngineStore.InMemory();
-        }
-        else
-        {
-            _folder = Directory.CreateTempSubdirectory("spartan-benchmarks-");
-            _rocks = RocksStore.OpenReadWrite(_folder.FullName, syncEvents: true);
-            store = new EngineStore(_rocks.EventLog);
-        }
-
-        _broker = new Broker(new QueueSet([new QueueDefinition(Queue, null, 5, 600, null)]), store, TimeProvider.System);
-        _broker.Start();
-    }
+    public void Setup() => _host = new EngineHost(Store);
 
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
-        if (_broker is not null) await _broker.DisposeAsync();
-        _rocks?.Dispose();
-        _folder?.Delete(recursive: true);
+        if (_host is not null) await _host.DisposeAsync();
     }
 
     /// <summary>A runtime queue of <see cref="Depth"/> messages for <see cref="DeleteQueue"/> to remove (unmeasured); the
@@ -96,5 +75,5 @@ public class QueueDeleteBenchmarks
         if (deleted.Removed != Depth) throw new InvalidOperationException($"deleted {deleted.Removed} messages, not {Depth}");
     }
 
-    private Broker Engine => _broker ?? throw new InvalidOperationException("GlobalSetup did not run");
+    private Broker Engine => _host?.Broker ?? throw new InvalidOperationException("GlobalSetup did not run");
 }

@@ -93,7 +93,7 @@ public sealed partial class Broker
                 _store.History.Write(history);
                 Volatile.Write(ref _history, history);
                 _epochPending = false;
-                LogEpoch(_logger, epoch, history);
+                LogEpoch(_logger, epoch, history.ShortId);
                 return true;
             }
             catch (StorageUnavailableException)
@@ -115,8 +115,8 @@ public sealed partial class Broker
         Volatile.Write(ref _history, history);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Began {Epoch} of {History}")]
-    private static partial void LogEpoch(ILogger logger, Epoch epoch, History history);
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Began {Epoch} of history {History}")]
+    private static partial void LogEpoch(ILogger logger, Epoch epoch, string history);
 
     /// <summary>A command that acts on the store instead of deciding events: it sets its answer, or the reason it was
     /// refused, while it executes, and both are delivered once its batch is committed.</summary>

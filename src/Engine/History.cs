@@ -96,6 +96,9 @@ public sealed class History
     /// <summary>True when both have the same id and the same epochs.</summary>
     public bool SameAs(History other) => other.Id == Id && other.Epochs.SequenceEqual(Epochs);
 
+    /// <summary>For logs: the first 8 hex digits of the id.</summary>
+    public string ShortId => Epoch.ShortId(Id);
+
     /// <summary>For logs: the id and the newest epoch.</summary>
     public override string ToString()
     {

@@ -43,10 +43,10 @@ public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObs
 
     public Task StopAsync(CancellationToken cancellationToken) => broker.StopAsync();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recorded {Count} declared queue(s) the store lacked or held with other settings")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Recorded {Count} declared queue(s) the store lacked or held with other settings")]
     private static partial void LogDeclared(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The declared queues could not be recorded ({Reason}); the stored settings apply until the next start")]
+    [LoggerMessage(EventId = 32, Level = LogLevel.Warning, Message = "The declared queues could not be recorded ({Reason}); the stored settings apply until the next start")]
     private static partial void LogNotDeclared(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Stopping: the store failed ({Reason})")]

@@ -62,10 +62,10 @@ public sealed partial class HttpTls
         return false;
     }
 
-    [LoggerMessage(EventId = 60, Level = LogLevel.Information, Message = "Serving the TLS certificate {Subject} (valid until {NotAfter:u}) read anew from {Path}")]
+    [LoggerMessage(EventId = 74, Level = LogLevel.Information, Message = "Serving the TLS certificate {Subject} (valid until {NotAfter:u}) read anew from {Path}")]
     private static partial void LogReloaded(ILogger logger, string subject, DateTime notAfter, string path);
 
-    [LoggerMessage(EventId = 61, Level = LogLevel.Warning, Message = "The changed TLS files could not be loaded; the previous certificate stays in service: {Reason}")]
+    [LoggerMessage(EventId = 75, Level = LogLevel.Warning, Message = "The changed TLS files could not be loaded; the previous certificate stays in service: {Reason}")]
     private static partial void LogReloadFailed(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 62, Level = LogLevel.Debug, Message = "Refused a client certificate: {Reason}")]

@@ -90,7 +90,7 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
         return new ReplicaServer(listen, Settings(config, replication), broker, loggers.CreateLogger<ReplicaServer>(), tls, time);
     }
 
-    [LoggerMessage(EventId = 57, Level = LogLevel.Information, Message = "Listening for the primary's replication stream on {Address}")]
+    [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Listening for the primary's replication stream on {Address}")]
     private static partial void LogListening(ILogger logger, string address);
 
     [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "{Task} did not stop within 10 s; leaving it")]
