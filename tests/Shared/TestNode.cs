@@ -14,7 +14,7 @@ using Spartan.Api.Configuration;
 using Spartan.Api.Hosting;
 using Spartan.Engine;
 
-namespace Spartan.Api.Tests;
+namespace Spartan.Tests.Shared;
 
 /// <summary>A whole node (same builder as the binary) on an in-memory test server, driven by a fake clock.</summary>
 internal sealed class TestNode : IAsyncDisposable

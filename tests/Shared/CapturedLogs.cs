@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Spartan.Api.Tests;
+namespace Spartan.Tests.Shared;
 
 /// <summary>Keeps every line a node logs at the node's level (Warning in tests), so a test can assert that
 /// hostile input left no failure and no stack trace in the log.</summary>
