@@ -13,13 +13,14 @@ public sealed partial class Queue
         {
             messages[i++] = new MessageImage(m.Id, m.Body, m.OffsetSeconds, m.Priority, m.Attributes, m.MaxTries,
                 m.Timeout, m.Delay, m.DispatchedAt, m.Status, m.Tries, m.ObtainedAt, m.LatestReceipt, m.VisibleAt,
-                m.Sequence, m.ReservationTimeout);
+                m.Sequence, m.ReservationTimeout, m.FirstObtainedAt);
         }
 
         return new QueueImage(Name, _nextSequence, messages, _promotedUntil == Instant.MinValue ? null : _promotedUntil)
         {
             Settings = Definition.Settings,
             CreatedAt = CreatedAt,
+            ChangedAt = ChangedAt,
         };
     }
 
@@ -31,6 +32,7 @@ public sealed partial class Queue
     {
         if (image.Settings is { } settings) Definition = settings.Resolve(Name);
         CreatedAt = image.CreatedAt;
+        ChangedAt = image.ChangedAt;
         _byId.Clear();
         _ready.Clear();
         _delayed.Clear();
@@ -54,6 +56,7 @@ public sealed partial class Queue
                 VisibleAt = m.VisibleAt,
                 Sequence = m.Sequence,
                 ReservationTimeout = m.ReservationTimeout,
+                FirstObtainedAt = m.FirstObtainedAt,
             };
             if (!_byId.TryAdd(message))
                 throw new InvalidOperationException($"Image of queue {Name} holds message {m.Id} twice.");

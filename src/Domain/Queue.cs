@@ -29,6 +29,9 @@ public sealed partial class Queue
     /// or declared at a primary's start), or null while its settings live only in the configuration or in older data.</summary>
     public Instant? CreatedAt { get; internal set; }
 
+    /// <summary>When its settings were last recorded (created or changed), or null like <see cref="CreatedAt"/>.</summary>
+    public Instant? ChangedAt { get; internal set; }
+
     /// <summary>Every message held, in any state (SPEC §2.9).</summary>
     public int Size => _byId.Count;
 
@@ -100,6 +103,7 @@ public sealed partial class Queue
         message.Status = MessageStatus.Transit;
         message.Tries++;
         message.ObtainedAt = e.At;
+        message.FirstObtainedAt ??= e.At;
         message.LatestReceipt = e.Receipt;
         message.ReservationTimeout = e.Timeout;
         Place(message);

@@ -34,14 +34,28 @@ public readonly record struct QueueDecision(QueueOutcome Outcome, QueueSettings?
 
 public sealed partial class QueueSet
 {
-    /// <summary>Creates a queue (SPEC §10 <c>PUT /_/queues/{name}</c>); creating one that exists with equal settings
-    /// changes nothing.</summary>
-    public QueueDecision CreateQueue(string name, QueueSettings settings, int maxQueues, Instant now, List<QueueEvent> events)
+    /// <summary>Creates a queue (SPEC §10 <c>PUT /_/queues/{name}</c>, §11 <c>CreateQueue</c>); creating one that exists
+    /// with equal settings changes nothing.</summary>
+    /// <param name="name">The queue's name.</param>
+    /// <param name="settings">Its settings.</param>
+    /// <param name="maxQueues">How many queues may exist in all.</param>
+    /// <param name="now">The batch's instant.</param>
+    /// <param name="events">Where the decided event goes.</param>
+    /// <param name="withAttributes">Whether the kept attributes other than tags count in that comparison: they do for an
+    /// SQS client, which can set them; the native API cannot, so for it they never make a difference.</param>
+    public QueueDecision CreateQueue(string name, QueueSettings settings, int maxQueues, Instant now, List<QueueEvent> events,
+        bool withAttributes = false)
     {
         if (_queues.TryGetValue(name, out var existing))
-            return existing.Definition.Settings == settings
-                ? new QueueDecision(QueueOutcome.Exists, settings)
-                : new QueueDecision(QueueOutcome.Conflict, existing.Definition.Settings);
+        {
+            var current = existing.Definition.Settings;
+            var same = current.Core() == settings.Core()
+                       && (!withAttributes || current.Attributes.WithoutTags().Equals(settings.Attributes.WithoutTags()));
+            return same
+                ? new QueueDecision(QueueOutcome.Exists, current)
+                : new QueueDecision(QueueOutcome.Conflict, current);
+        }
+
         if (_queues.Count >= maxQueues)
             return new QueueDecision(QueueOutcome.TooMany, Detail: $"At most {maxQueues} queues may exist.");
         if (DeadLetterProblem(name, settings) is { } problem) return new QueueDecision(QueueOutcome.BadDeadLetter, Detail: problem);
@@ -84,16 +98,26 @@ public sealed partial class QueueSet
         {
             var settings = definition.Settings;
             // Missing: it was a runtime queue once, deleted, and is declared now. Never created: its settings live only
-            // in the file (a first start, or data from before queues were events).
+            // in the file (a first start, or data from before queues were events). The file has no kept attributes:
+            // those already stored stay.
             if (!_queues.TryGetValue(definition.Name, out var queue) || queue.CreatedAt is null)
-                Emit(new QueueCreated(definition.Name, now, settings), events);
-            else if (queue.Definition.Settings != settings)
-                Emit(new QueueChanged(definition.Name, now, settings), events);
+                Emit(new QueueCreated(definition.Name, now, settings with { Attributes = queue?.Definition.Settings.Attributes ?? QueueAttributes.Empty }), events);
+            else if (queue.Definition.Settings.Core() != settings.Core())
+                Emit(new QueueChanged(definition.Name, now, settings with { Attributes = queue.Definition.Settings.Attributes }), events);
             else continue;
             done++;
         }
 
         return done;
+    }
+
+    /// <summary>The names of the queues that name <paramref name="name"/> as their dead-letter queue.</summary>
+    public List<string> DeadLetterSources(string name)
+    {
+        var sources = new List<string>();
+        foreach (var queue in _queues.Values)
+            if (queue.Definition.DeadLetter == name) sources.Add(queue.Name);
+        return sources;
     }
 
     /// <summary>The settings and creation instant of one queue, or null when there is none.</summary>

@@ -54,7 +54,11 @@ public sealed partial class QueueSet
         switch (e)
         {
             case QueueCreated created: ApplyCreated(created); return;
-            case QueueChanged changed: ForReplay(changed.Queue).Definition = changed.Settings.Resolve(changed.Queue); return;
+            case QueueChanged changed:
+                var target = ForReplay(changed.Queue);
+                target.Definition = changed.Settings.Resolve(changed.Queue);
+                target.ChangedAt = changed.At;
+                return;
             case QueueDeleted deleted:
                 if (_queues.Remove(deleted.Queue)) QueuesVersion++;
                 return;
@@ -103,6 +107,7 @@ public sealed partial class QueueSet
         var queue = ForReplay(e.Queue);
         queue.Definition = e.Settings.Resolve(e.Queue);
         queue.CreatedAt ??= e.At;
+        queue.ChangedAt = e.At;
     }
 
     private void ApplyDeadLettered(Queue source, MessageDeadLettered e)

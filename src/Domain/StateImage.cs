@@ -21,7 +21,8 @@ public readonly record struct MessageImage(
     Receipt? LatestReceipt,
     Instant VisibleAt,
     long Sequence,
-    uint? ReservationTimeout = null);
+    uint? ReservationTimeout = null,
+    Instant? FirstObtainedAt = null);
 
 /// <summary>One queue as it was at a sequence number: its messages and the counters replay depends on.</summary>
 /// <param name="Name">The queue's name; its definition comes from the configuration, not from the image.</param>
@@ -36,6 +37,9 @@ public sealed record QueueImage(string Name, long NextSequence, MessageImage[] M
 
     /// <summary>When the queue was first recorded as created, or null.</summary>
     public Instant? CreatedAt { get; init; }
+
+    /// <summary>When its settings were last recorded, or null.</summary>
+    public Instant? ChangedAt { get; init; }
 }
 
 /// <summary>Every queue of a node as it was right after the event numbered <paramref name="Sequence"/>.</summary>

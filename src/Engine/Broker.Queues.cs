@@ -26,8 +26,15 @@ public sealed partial class Broker
     }
 
     /// <summary>Creates a queue; answers whether it was created, existed with these settings, or why not.</summary>
-    public Task<QueueDecision> CreateQueueAsync(string name, QueueSettings settings, int maxQueues) =>
-        Submit(new CreateQueueCommand(name, settings, maxQueues));
+    /// <param name="name">The queue.</param>
+    /// <param name="settings">Its settings.</param>
+    /// <param name="maxQueues">How many queues may exist in all.</param>
+    /// <param name="withAttributes">Whether kept attributes other than tags count when the queue exists (SQS).</param>
+    public Task<QueueDecision> CreateQueueAsync(string name, QueueSettings settings, int maxQueues, bool withAttributes = false) =>
+        Submit(new CreateQueueCommand(name, settings, maxQueues, withAttributes));
+
+    /// <summary>The queues that name <paramref name="name"/> as their dead-letter queue.</summary>
+    public Task<List<string>> DeadLetterSourcesAsync(string name) => Submit(new DeadLetterSourcesCommand(name));
 
     /// <summary>Gives a queue new settings (the caller merged a patch into whole settings).</summary>
     public Task<QueueDecision> ChangeQueueAsync(string name, QueueSettings settings) => Submit(new ChangeQueueCommand(name, settings));

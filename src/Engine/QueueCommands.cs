@@ -5,10 +5,10 @@ using Spartan.Domain.Events;
 namespace Spartan.Engine;
 
 /// <summary>Creates a queue (SPEC §10).</summary>
-internal sealed class CreateQueueCommand(string name, QueueSettings settings, int maxQueues) : Command<QueueDecision>
+internal sealed class CreateQueueCommand(string name, QueueSettings settings, int maxQueues, bool withAttributes) : Command<QueueDecision>
 {
     protected override QueueDecision Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
-        state.CreateQueue(name, settings, maxQueues, now, events);
+        state.CreateQueue(name, settings, maxQueues, now, events, withAttributes);
 }
 
 /// <summary>Gives a queue new settings (SPEC §10).</summary>
@@ -43,7 +43,17 @@ internal sealed class DescribeQueueCommand(string name) : Command<QueueInfo?>
     public override bool Reads => true;
 
     protected override QueueInfo? Decide(QueueSet state, Instant now, List<QueueEvent> events) =>
-        state.Describe(name) is { } d ? new QueueInfo(d.Settings, d.CreatedAt, state.Stats(name, now, events)) : null;
+        state.Describe(name) is { } d
+            ? new QueueInfo(d.Settings, d.CreatedAt, state.Stats(name, now, events)) { ChangedAt = state[name].ChangedAt }
+            : null;
+}
+
+/// <summary>The queues that name one as their dead-letter queue.</summary>
+internal sealed class DeadLetterSourcesCommand(string name) : Command<List<string>>
+{
+    public override bool Reads => true;
+
+    protected override List<string> Decide(QueueSet state, Instant now, List<QueueEvent> events) => state.DeadLetterSources(name);
 }
 
 /// <summary>Every queue's settings, creation instant and stats, by name.</summary>
@@ -57,15 +67,18 @@ internal sealed class ListQueuesCommand : Command<QueueInfo[]>
         foreach (var name in state.Names.ToArray())
         {
             var (settings, createdAt) = state.Describe(name)!.Value;
-            all.Add(new QueueInfo(settings, createdAt, state.Stats(name, now, events)));
+            all.Add(new QueueInfo(settings, createdAt, state.Stats(name, now, events)) { ChangedAt = state[name].ChangedAt });
         }
 
         return [.. all];
     }
 }
 
-/// <summary>What a node says of one queue: its settings as given, when it was created through the API, its stats.</summary>
+/// <summary>What a node says of one queue: its settings as given, when it was created and last changed, its stats.</summary>
 public sealed record QueueInfo(QueueSettings Settings, Instant? CreatedAt, QueueStats Stats)
 {
+    /// <summary>When its settings were last recorded, or null.</summary>
+    public Instant? ChangedAt { get; init; }
+
     public string Name => Stats.Name;
 }

@@ -22,7 +22,7 @@ internal static class StateComparison
         var lines = new List<string>();
         foreach (var queue in set.Capture(0).Queues.OrderBy(q => q.Name, StringComparer.Ordinal))
         {
-            lines.Add($"{queue.Name} next={queue.NextSequence} settings={queue.Settings} created={queue.CreatedAt}");
+            lines.Add($"{queue.Name} next={queue.NextSequence} settings={queue.Settings} created={queue.CreatedAt} changed={queue.ChangedAt}");
             foreach (var m in queue.Messages.OrderBy(m => m.Id))
                 lines.Add(string.Join('|', m with { Attributes = null! },
                     string.Join(',', m.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}"))));

@@ -41,11 +41,15 @@ public static class Envelope
 {
     /// <summary>The newest version this build writes and reads. A record is written with the oldest version that
     /// has every key and tag it uses, so records without the newer features stay readable by older builds.</summary>
-    public const uint SchemaVersion = 2;
+    public const uint SchemaVersion = 3;
 
     /// <summary>The version of runtime queues (SPEC §10): tags 11–13, a reservation's own timeout, queue settings in
     /// images.</summary>
     public const uint RuntimeQueuesVersion = 2;
+
+    /// <summary>The version of the SQS endpoint (SPEC §11): a queue's kept attributes (in its settings) and the instant
+    /// of its last change, a message's first reservation.</summary>
+    public const uint SqsVersion = 3;
 
     internal static void WriteHeader(ref MessagePackWriter writer, RecordTag tag, int payloadFields, uint version = 1)
     {

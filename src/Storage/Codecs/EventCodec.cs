@@ -99,14 +99,23 @@ public static class EventCodec
     /// <summary>Reads one event; throws <see cref="CodecException"/> for anything that is not exactly one.</summary>
     public static QueueEvent Decode(ReadOnlyMemory<byte> bytes) => Fields.Guarded(bytes, "An event", Read);
 
-    /// <summary>Queue events: 0 queue, 1 at, 2 dead letter, 3 max tries, 4 timeout, 5 delay (nil when unset).</summary>
+    /// <summary>Queue events: 0 queue, 1 at, 2 dead letter, 3 max tries, 4 timeout, 5 delay (nil when unset), and since
+    /// schema version 3, only when there are any, 6 the kept attributes.</summary>
     private static void WriteQueueSettings(ref MessagePackWriter writer, RecordTag tag, string queue, NodaTime.Instant at,
         Domain.QueueSettings settings)
     {
-        Envelope.WriteHeader(ref writer, tag, 6, Envelope.RuntimeQueuesVersion);
+        var attributes = settings.Attributes.Count > 0;
+        Envelope.WriteHeader(ref writer, tag, attributes ? 7 : 6, attributes ? Envelope.SqsVersion : Envelope.RuntimeQueuesVersion);
         writer.Write(queue);
         Fields.Write(ref writer, at);
         Fields.Write(ref writer, settings);
+        if (attributes) Fields.WriteQueueAttributes(ref writer, settings.Attributes);
+    }
+
+    private static Domain.QueueSettings ReadQueueSettings(ref MessagePackReader reader, int present)
+    {
+        var settings = Fields.ReadQueueSettings(ref reader);
+        return present > 6 ? settings with { Attributes = Fields.ReadQueueAttributes(ref reader) } : settings;
     }
 
     private static void Begin(ref MessagePackWriter writer, RecordTag tag, int fields, MessageEvent e, uint version = 1)
@@ -128,11 +137,11 @@ public static class EventCodec
         {
             QueueEvent change = tag switch
             {
-                RecordTag.QueueCreated => new QueueCreated(queue, at, Fields.ReadQueueSettings(ref reader)),
-                RecordTag.QueueChanged => new QueueChanged(queue, at, Fields.ReadQueueSettings(ref reader)),
+                RecordTag.QueueCreated => new QueueCreated(queue, at, ReadQueueSettings(ref reader, present)),
+                RecordTag.QueueChanged => new QueueChanged(queue, at, ReadQueueSettings(ref reader, present)),
                 _ => new QueueDeleted(queue, at),
             };
-            Fields.SkipRest(ref reader, present, required);
+            Fields.SkipRest(ref reader, present, tag == RecordTag.QueueDeleted ? required : Math.Min(present, 7));
             return change;
         }
 

@@ -71,7 +71,8 @@ internal static class Fields
     /// <summary>A body is a MessagePack str of its UTF-8 bytes, written and read without a .NET string between.</summary>
     public static void Write(ref MessagePackWriter writer, MessageBody body) => writer.WriteString(body.Utf8);
 
-    /// <summary>Four values, nil where unset: dead letter, max tries, timeout, delay.</summary>
+    /// <summary>Four values, nil where unset: dead letter, max tries, timeout, delay. The kept attributes, when there are
+    /// any, follow as a fifth value (a map) that the caller counts in its array header.</summary>
     public static void Write(ref MessagePackWriter writer, QueueSettings settings)
     {
         if (settings.DeadLetter is { } deadLetter) writer.Write(deadLetter);
@@ -86,6 +87,13 @@ internal static class Fields
         var deadLetter = reader.TryReadNil() ? null : ReadString(ref reader);
         return new QueueSettings(deadLetter, ReadOptionalUInt32(ref reader), ReadOptionalUInt32(ref reader), ReadOptionalUInt32(ref reader));
     }
+
+    /// <summary>The fifth settings value: the kept attributes as a map.</summary>
+    public static void WriteQueueAttributes(ref MessagePackWriter writer, QueueAttributes attributes) =>
+        Write(ref writer, attributes.Values);
+
+    public static QueueAttributes ReadQueueAttributes(ref MessagePackReader reader) =>
+        QueueAttributes.From(ReadAttributes(ref reader));
 
     public static MessageBody ReadBody(ref MessagePackReader reader)
     {

@@ -53,6 +53,13 @@ public sealed class EventCodecTests
         { "QueueCreated, nothing set", new QueueCreated(Q, At, QueueSettings.None), "93020b96" + Head + "c0c0c0c0" },
         { "QueueChanged", new QueueChanged(Q, At, new QueueSettings(null, null, 45, 10)), "93020c96" + Head + "c0c02d0a" },
         { "QueueDeleted", new QueueDeleted(Q, At), "93020d92" + Head },
+
+        // Schema version 3 (the SQS endpoint): a queue's kept attributes, only when it has any.
+        {
+            "QueueChanged, with kept attributes",
+            new QueueChanged(Q, At, new QueueSettings(null, null, 45, null) { Attributes = QueueAttributes.From([new("tag:team", "x")]) }),
+            "93030c97" + Head + "c0c02dc0" + "81a87461673a7465616da178"
+        },
     };
 
     [Theory]
@@ -88,9 +95,9 @@ public sealed class EventCodecTests
     public void A_newer_schema_version_is_refused_with_a_clear_error()
     {
         var bytes = EventCodec.Encode(new MessageDeleted(Q, At, Id));
-        bytes[1] = 3;
+        bytes[1] = 4;
         var error = Assert.Throws<CodecException>(() => EventCodec.Decode(bytes));
-        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

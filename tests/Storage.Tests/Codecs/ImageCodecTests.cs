@@ -58,6 +58,32 @@ public sealed class ImageCodecTests
     }
 
     [Fact]
+    public void Version_3_adds_kept_attributes_the_last_change_and_a_first_reservation_and_is_used_only_for_them()
+    {
+        // [3, 64, [..., settings + attributes, created-at, changed-at]]; the message gains key 15 (nil: no timeout of its
+        // own) and key 16 (its first reservation).
+        var image = Sample() with
+        {
+            Messages = [Sample().Messages[0] with { FirstObtainedAt = At }],
+            Settings = new QueueSettings("dead", null, 30, null) { Attributes = QueueAttributes.From([new("tag:team", "x")]) },
+            CreatedAt = At,
+            ChangedAt = At + Duration.FromSeconds(7),
+        };
+        const string expected = "93034097" + "a171" + "03" + "91" + "dc0011" + MessageKeys + "c0" + "cf18eb968af5288000"
+            + "cf18eb968c96640600" + "95a464656164c01ec0" + "81a87461673a7465616da178" + "cf18eb968af5288000" + "cf18eb968c96640600";
+
+        var bytes = ImageCodec.Encode(image);
+        var decoded = ImageCodec.Decode(bytes);
+
+        Assert.Equal(expected, Convert.ToHexStringLower(bytes));
+        Assert.Equal((image.Settings, image.CreatedAt, image.ChangedAt), (decoded.Settings, decoded.CreatedAt, decoded.ChangedAt));
+        Assert.Equal(At, decoded.Messages[0].FirstObtainedAt);
+        Assert.Null(decoded.Messages[0].ReservationTimeout);
+        // Without any of them, the image stays version 2 (the pinned test above), readable by the previous build.
+        Assert.StartsWith("9302", Convert.ToHexStringLower(ImageCodec.Encode(Sample())), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_queue_image_round_trips_every_field()
     {
         var image = Sample();

@@ -44,7 +44,10 @@ public sealed class QueueSettingsBody : IValidatedBody, IOptionalBody
             JsonValueKind.String => DeadLetter.GetString(),
             _ => null,
         },
-        Number(MaxTries, current.MaxTries), Number(Timeout, current.Timeout), Number(Delay, current.Delay));
+        Number(MaxTries, current.MaxTries), Number(Timeout, current.Timeout), Number(Delay, current.Delay))
+    {
+        Attributes = current.Attributes, // what SQS clients set is theirs to change
+    };
 
     private static uint? Number(JsonElement value, uint? current) => value.ValueKind switch
     {
