@@ -60,7 +60,7 @@ public static class ConfigLoader
         string file = Path.GetFullPath(path);
         var root = new ConfigTable(ReadToml(text, file), string.Empty, file);
         root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication", "tls",
-            "allow_runtime_queues", "max_queues");
+            "allow_runtime_queues", "max_queues", "sqs");
 
         bool runtimeQueues = root.Bool("allow_runtime_queues", defaultValue: true);
         IReadOnlyList<string> queues = ReadQueues(root, allowEmpty: runtimeQueues);
@@ -78,11 +78,13 @@ public static class ConfigLoader
         IReadOnlyList<AccessKeyConfig> accessKeys = ReadAccessKeys(root, declared);
         ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r) : null;
         TlsConfig? tls = root.OptionalTable("tls") is { } t ? ReadTls(t) : null;
+        SqsConfig sqs = root.OptionalTable("sqs") is { } q ? ReadSqs(q) : SqsConfig.Default;
 
         return new SpartanConfig(file, queues, bodySize, gcTimer, persistence, settings, accessKeys, replication, tls)
         {
             AllowRuntimeQueues = runtimeQueues,
             MaxQueues = maxQueues,
+            Sqs = sqs,
         };
     }
 
@@ -198,6 +200,7 @@ public static class ConfigLoader
         IReadOnlyList<object?> items = root.OptionalArray("access_keys", "an array of tables ([[access_keys]])") ?? [];
         var result = new List<AccessKeyConfig>(items.Count);
         var firstIndexOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var firstIndexOfId = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
         {
             string entryPath = $"{root.KeyPath("access_keys")}[{i}]";
@@ -207,7 +210,7 @@ public static class ConfigLoader
             }
 
             var entry = new ConfigTable(table, entryPath, root.File);
-            entry.RejectUnknownKeys("key", "queues");
+            entry.RejectUnknownKeys("key", "queues", "id");
             string key = entry.RequiredString("key", "a non-empty string", secret: true);
             if (!ConfigRules.IsValidAccessKey(key))
             {
@@ -226,7 +229,18 @@ public static class ConfigLoader
                     throw entry.Error(itemPath, $"queue {ConfigRules.Quote(name)} is not declared in queues");
                 }
             });
-            result.Add(new AccessKeyConfig(key, queues));
+            string? id = entry.OptionalString("id");
+            if (id is not null && !ConfigRules.IsValidAccessKeyId(id))
+            {
+                throw entry.ErrorAt("id", "must be 1 to 128 letters and digits (an SQS access key id, e.g. AKIA…)");
+            }
+
+            if (id is not null && !firstIndexOfId.TryAdd(id, i))
+            {
+                throw entry.ErrorAt("id", $"the same id is already given in access_keys[{firstIndexOfId[id]}]");
+            }
+
+            result.Add(new AccessKeyConfig(key, queues) { Id = id });
         }
 
         return result.AsReadOnly();
@@ -252,6 +266,33 @@ public static class ConfigLoader
 
         ReplicationTlsConfig? tls = table.OptionalTable("tls") is { } t ? ReadReplicationTls(t) : null;
         return new ReplicationConfig(mode, secret, primary, replica, tls);
+    }
+
+    private static SqsConfig ReadSqs(ConfigTable table)
+    {
+        table.RejectUnknownKeys("enabled", "public_url", "account_id", "region");
+        var defaults = SqsConfig.Default;
+        bool enabled = table.Bool("enabled", defaultValue: true);
+        string publicUrl = table.OptionalString("public_url", allowEmpty: true) ?? "";
+        if (publicUrl.Length > 0 && !ConfigRules.IsValidPublicUrl(publicUrl))
+        {
+            throw table.ErrorAt("public_url", "must be empty or an absolute http:// or https:// URL without query or fragment, "
+                + "e.g. \"https://queue.example.com\"");
+        }
+
+        string account = table.OptionalString("account_id") ?? defaults.AccountId;
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit))
+        {
+            throw table.ErrorAt("account_id", "must be 12 digits");
+        }
+
+        string region = table.OptionalString("region") ?? defaults.Region;
+        if (!ConfigRules.IsValidRegion(region))
+        {
+            throw table.ErrorAt("region", "must be lowercase letters, digits and '-', e.g. \"us-east-1\"");
+        }
+
+        return new SqsConfig(enabled, publicUrl.TrimEnd('/'), account, region);
     }
 
     private static TlsConfig ReadTls(ConfigTable table)

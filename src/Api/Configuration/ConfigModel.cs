@@ -27,6 +27,20 @@ public sealed record SpartanConfig(
 
     /// <summary><c>max_queues</c>: how many queues may exist, declared and runtime; default 10000.</summary>
     public int MaxQueues { get; init; } = ConfigRules.DefaultMaxQueues;
+
+    /// <summary>The <c>[sqs]</c> table (SPEC §11); its defaults when absent.</summary>
+    public SqsConfig Sqs { get; init; } = SqsConfig.Default;
+}
+
+/// <summary>The <c>[sqs]</c> table: the SQS-compatible endpoint (SPEC §11).</summary>
+/// <param name="Enabled"><c>enabled</c>, default true.</param>
+/// <param name="PublicUrl"><c>public_url</c>: the base of queue URLs, without a trailing slash; empty means the scheme
+/// and <c>Host</c> of each request.</param>
+/// <param name="AccountId"><c>account_id</c>: 12 digits, default 000000000000.</param>
+/// <param name="Region"><c>region</c>, default us-east-1: in ARNs, and the region signatures must name.</param>
+public sealed record SqsConfig(bool Enabled, string PublicUrl, string AccountId, string Region)
+{
+    public static SqsConfig Default { get; } = new(true, "", "000000000000", "us-east-1");
 }
 
 /// <summary>How the store keeps state on disk: <c>persistence.mode</c>.</summary>
@@ -71,6 +85,10 @@ public sealed record QueueSettingsConfig(string? DeadLetter, uint? MaxTries, uin
 /// <summary>One <c>[[access_keys]]</c> entry; a queue of <c>"*"</c> means every queue.</summary>
 public sealed record AccessKeyConfig(string Key, IReadOnlyList<string> Queues)
 {
+    /// <summary><c>id</c>: the access key id an SQS client signs with, <c>key</c> being its secret (SPEC §11); null
+    /// when the key is not used over SQS.</summary>
+    public string? Id { get; init; }
+
     /// <summary>The queue name that grants every queue.</summary>
     public const string Wildcard = "*";
 }

@@ -90,6 +90,18 @@ internal static partial class ConfigRules
     /// <summary>Whether an access key can travel in an <c>Authorization: Bearer</c> header: printable ASCII, no spaces.</summary>
     public static bool IsValidAccessKey(string key) => key.Length > 0 && key.All(c => c is > ' ' and <= '~');
 
+    /// <summary>An SQS access key id: what SDKs put in a signature's credential scope.</summary>
+    public static bool IsValidAccessKeyId(string id) => id.Length is > 0 and <= 128 && id.All(char.IsAsciiLetterOrDigit);
+
+    /// <summary>An AWS region name as SDKs send it.</summary>
+    public static bool IsValidRegion(string region) =>
+        region.Length is > 0 and <= 32 && region.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    /// <summary>An absolute http(s) URL without query or fragment: the base of the queue URLs SQS clients are given.</summary>
+    public static bool IsValidPublicUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+        && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment) && !url.Contains('?') && !url.Contains('#');
+
     /// <summary>A key as it appears in a key path: bare when possible, else quoted.</summary>
     public static string FormatKey(string key) => BareKeyRegex().IsMatch(key) ? key : Quote(key);
 

@@ -88,8 +88,9 @@ internal sealed class ConfigTable
         return value is bool flag ? flag : throw ErrorAt(key, $"expected true or false, got {ConfigRules.Describe(value)}");
     }
 
-    /// <summary>An optional non-empty string; <paramref name="secret"/> keeps the value out of messages.</summary>
-    public string? OptionalString(string key, bool secret = false)
+    /// <summary>An optional string, non-empty unless <paramref name="allowEmpty"/>; <paramref name="secret"/> keeps the
+    /// value out of messages.</summary>
+    public string? OptionalString(string key, bool secret = false, bool allowEmpty = false)
     {
         if (!_table.TryGetValue(key, out object? value))
         {
@@ -101,7 +102,7 @@ internal sealed class ConfigTable
             throw ErrorAt(key, secret ? "expected a string" : $"expected a string, got {ConfigRules.Describe(value)}");
         }
 
-        return text.Length > 0 ? text : throw ErrorAt(key, "expected a non-empty string");
+        return text.Length > 0 || allowEmpty ? text : throw ErrorAt(key, "expected a non-empty string");
     }
 
     public string RequiredString(string key, string what, bool secret = false) =>

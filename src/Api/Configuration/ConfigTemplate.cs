@@ -83,10 +83,12 @@ public static class ConfigTemplate
         Line("# Access keys. Without [[access_keys]] every queue is open to anonymous clients. With");
         Line("# them, a queue route needs the header `Authorization: Bearer <key>` and a key reaches");
         Line("# only its queues; \"*\" means every queue (and is needed for /_/metrics). A key is");
-        Line("# printable ASCII without spaces; use long random values.");
+        Line("# printable ASCII without spaces; use long random values. An SQS client (see [sqs]) signs");
+        Line("# its requests with a key's id as its access key id and the key as its secret.");
         Line("# [[access_keys]]");
         Line("# key = \"change-me-to-a-long-random-string\"");
         Line("# queues = [\"*\"]");
+        Line("# id = \"AKIDSPARTAN0001\"     # optional: letters and digits, for SQS clients");
         Line("#");
         Line("# [[access_keys]]");
         Line("# key = \"another-long-random-string\"");
@@ -119,6 +121,14 @@ public static class ConfigTemplate
         Line("# cert = \"server.pem\"       # PEM certificate chain, the server's certificate first");
         Line("# key = \"server-key.pem\"    # PEM private key");
         Line("# client_ca = \"ca.pem\"      # optional: require client certificates signed by this CA");
+        Line();
+        Line("# The SQS-compatible endpoint: AWS SDKs talk to this server unchanged when their ServiceURL");
+        Line("# points here (POST / with the AWS JSON protocol). These are the defaults.");
+        Line("# [sqs]");
+        Line("# enabled = true");
+        Line("# public_url = \"\"                # base of queue URLs; \"\" = the scheme and Host of each request");
+        Line("# account_id = \"000000000000\"    # 12 digits, in queue URLs and ARNs");
+        Line("# region = \"us-east-1\"           # in ARNs; signatures must name this region");
         return text.ToString();
     }
 

@@ -79,6 +79,7 @@ public static class ConfigChanges
         if (running.Persistence != next.Persistence) changed.Add("persistence");
         if (!SameSettings(running.QueueSettings, next.QueueSettings)) changed.Add("queue_settings");
         if (running.Tls != next.Tls) changed.Add("tls");
+        if (running.Sqs != next.Sqs) changed.Add("sqs");
         if (!SameReplication(running.Replication, next.Replication)) changed.Add("replication");
         return changed;
     }

@@ -24,4 +24,13 @@ public sealed class ConfigChangesTests
         Assert.Equal(["queues", "allow_runtime_queues", "max_queues"], ConfigChanges.NeedingRestart(running, next));
         Assert.Empty(ConfigChanges.NeedingRestart(running, Parse("queues = [\"q\"]\n[[access_keys]]\nkey = \"k\"\nqueues = [\"*\"]\n")));
     }
+
+    [Fact]
+    public void The_sqs_table_needs_a_restart()
+    {
+        var running = Parse("queues = [\"q\"]\n");
+        var next = Parse("queues = [\"q\"]\n[sqs]\nregion = \"eu-west-1\"\n");
+
+        Assert.Equal(["sqs"], ConfigChanges.NeedingRestart(running, next));
+    }
 }
