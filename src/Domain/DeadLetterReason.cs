@@ -29,6 +29,10 @@ public static class DeadLetterAttributes
         _ => "no_tries",
     };
 
+    /// <summary>The two attributes a dead-lettering adds, which leave again when the message is moved back; other
+    /// server attributes (the SQS door's <c>spartan.sqs.*</c>) stay with the message.</summary>
+    public static bool IsDeadLetterNote(string attributeName) => attributeName is From or Reason;
+
     public static bool IsReserved(string attributeName) =>
         attributeName.StartsWith(ReservedPrefix, StringComparison.Ordinal);
 }

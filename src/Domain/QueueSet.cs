@@ -58,6 +58,7 @@ public sealed partial class QueueSet
                 var target = ForReplay(changed.Queue);
                 target.Definition = changed.Settings.Resolve(changed.Queue);
                 target.ChangedAt = changed.At;
+                QueuesVersion++; // what request threads see of the queues includes their settings
                 return;
             case QueueDeleted deleted:
                 if (_queues.Remove(deleted.Queue)) QueuesVersion++;
@@ -115,7 +116,7 @@ public sealed partial class QueueSet
         var message = source.ApplyRemoved(e);
         var attributes = new Dictionary<string, string>(message.Attributes.Count + 2, StringComparer.Ordinal);
         foreach (var (key, value) in message.Attributes)
-            if (!DeadLetterAttributes.IsReserved(key)) attributes[key] = value;
+            if (!DeadLetterAttributes.IsDeadLetterNote(key)) attributes[key] = value;
         attributes[DeadLetterAttributes.From] = source.Name;
         attributes[DeadLetterAttributes.Reason] = e.Reason.WireName();
         ForReplay(e.Target).ApplyArrival(message, e.At, attributes, e.MaxTries, e.Timeout, e.Delay);
@@ -126,7 +127,7 @@ public sealed partial class QueueSet
         var message = deadLetterQueue.ApplyRemoved(e);
         var attributes = new Dictionary<string, string>(message.Attributes.Count, StringComparer.Ordinal);
         foreach (var (key, value) in message.Attributes)
-            if (!DeadLetterAttributes.IsReserved(key)) attributes[key] = value;
+            if (!DeadLetterAttributes.IsDeadLetterNote(key)) attributes[key] = value;
         ForReplay(e.Target).ApplyArrival(message, e.At, attributes, e.MaxTries, e.Timeout, delay: null);
     }
 

@@ -8,11 +8,15 @@ namespace Spartan.Engine;
 // queue on the next request; readers on other threads see it without a lock.
 public sealed partial class Broker
 {
-    private readonly ConcurrentDictionary<string, byte> _queueNames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, QueueSettings> _queueNames = new(StringComparer.Ordinal);
     private int _publishedQueues = -1;
 
     /// <summary>True when the queue exists now (declared or created at runtime); from any thread.</summary>
     public bool HasQueue(string name) => _queueNames.ContainsKey(name);
+
+    /// <summary>The settings of a queue now, or null when there is none; from any thread (the SQS door resolves a
+    /// message's tries from them without a trip through the loop).</summary>
+    public QueueSettings? SettingsNow(string name) => _queueNames.GetValueOrDefault(name);
 
     /// <summary>How many queues exist now.</summary>
     public int QueueCountNow => _queueNames.Count;
@@ -52,7 +56,7 @@ public sealed partial class Broker
     /// <summary>Every queue's settings, creation instant and stats.</summary>
     public Task<QueueInfo[]> ListQueuesAsync() => Submit(new ListQueuesCommand());
 
-    /// <summary>Publishes the state's queue names when they changed; loop only.</summary>
+    /// <summary>Publishes the state's queue names and settings when they changed; loop only.</summary>
     private void PublishQueues()
     {
         if (_state.QueuesVersion == _publishedQueues) return;
@@ -60,6 +64,6 @@ public sealed partial class Broker
         var names = new HashSet<string>(_state.Names, StringComparer.Ordinal);
         foreach (var name in _queueNames.Keys)
             if (!names.Contains(name)) _queueNames.TryRemove(name, out _);
-        foreach (var name in names) _queueNames.TryAdd(name, 0);
+        foreach (var name in names) _queueNames[name] = _state.Describe(name)!.Value.Settings;
     }
 }

@@ -38,7 +38,8 @@ public sealed class HttpMetricsMiddleware(RequestDelegate next, NodeMetrics metr
         }
         finally
         {
-            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? HttpMetrics.Unmatched;
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText
+                        ?? context.Items[Features.Sqs.SqsDoor.RouteItem] as string ?? HttpMetrics.Unmatched;
             metrics.Http.Count(route, context.Response.StatusCode);
         }
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using FastEndpoints;
 using FastEndpoints.Swagger;
 using Spartan.Api.Configuration;
+using Spartan.Api.Features.Sqs;
 using Spartan.Api.Http;
 using Spartan.Domain;
 using Spartan.Engine;
@@ -42,6 +43,8 @@ public static class SpartanServer
         tls?.LogTo(app.Services.GetRequiredService<ILogger<HttpTls>>());
         app.UseMiddleware<HttpMetricsMiddleware>();
         app.UseMiddleware<ErrorResponses>();
+        // Before routing: SQS requests name their action in a header and may post to any path (a queue URL).
+        if (config.Sqs.Enabled) app.UseMiddleware<SqsDoor>();
         app.UseRouting();
         // After routing (the endpoint and its route values are known), before the endpoint reads any body byte.
         app.UseMiddleware<RequestGate>();
@@ -88,6 +91,11 @@ public static class SpartanServer
         services.AddSingleton(new AccessKeys(config.AccessKeys));
         services.AddSingleton(new DeclaredQueues(config.Queues));
         services.AddSingleton(limits);
+        services.AddSingleton(config.Sqs);
+        services.AddSingleton<SqsLimits>();
+        services.AddSingleton<QueueUrls>();
+        services.AddSingleton<SqsAuthentication>();
+        services.AddSingleton<SqsActions>();
         services.AddSingleton(new GcInterval(TimeSpan.FromSeconds(config.GcTimerSeconds)));
         services.AddSingleton(storage);
         services.AddSingleton(storage.Engine);

@@ -23,8 +23,13 @@ public sealed class AccessKeys
     private const string Scheme = "Bearer ";
     private static readonly Entry Open = new([], true, FrozenSet<string>.Empty);
     private Entry[] _entries;
+    private FrozenDictionary<string, SigningKey> _signing;
 
-    public AccessKeys(IReadOnlyList<AccessKeyConfig> keys) => _entries = Digest(keys);
+    public AccessKeys(IReadOnlyList<AccessKeyConfig> keys)
+    {
+        _entries = Digest(keys);
+        _signing = Signing(keys);
+    }
 
     /// <summary>False when no keys are configured: every route is open (SPEC §4).</summary>
     public bool Required => Volatile.Read(ref _entries).Length > 0;
@@ -33,7 +38,20 @@ public sealed class AccessKeys
     public int Count => Volatile.Read(ref _entries).Length;
 
     /// <summary>Puts <paramref name="keys"/> in force for every request from now on (SPEC §5: SIGHUP).</summary>
-    public void Replace(IReadOnlyList<AccessKeyConfig> keys) => Volatile.Write(ref _entries, Digest(keys));
+    public void Replace(IReadOnlyList<AccessKeyConfig> keys)
+    {
+        // Ids first: a request that sees the new keys required also finds their ids.
+        Volatile.Write(ref _signing, Signing(keys));
+        Volatile.Write(ref _entries, Digest(keys));
+    }
+
+    /// <summary>The key an SQS client signs with, by its <c>id</c> (SPEC §11); false for an id no key has.</summary>
+    public bool TryGetSigningKey(string id, out SigningKey key)
+    {
+        var found = Volatile.Read(ref _signing).TryGetValue(id, out var match);
+        key = match!;
+        return found;
+    }
 
     public AccessResult Check(string? header, string queue)
     {
@@ -108,5 +126,23 @@ public sealed class AccessKeys
         return entries;
     }
 
+    private static FrozenDictionary<string, SigningKey> Signing(IReadOnlyList<AccessKeyConfig> keys)
+    {
+        var byId = new Dictionary<string, SigningKey>(StringComparer.Ordinal);
+        foreach (var key in keys)
+            if (key.Id is { } id)
+                byId[id] = new SigningKey(key.Key, key.Queues.Contains(AccessKeyConfig.Wildcard), key.Queues.ToFrozenSet(StringComparer.Ordinal));
+        return byId.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
     private sealed record Entry(byte[] Digest, bool All, FrozenSet<string> Queues);
+}
+
+/// <summary>A key with an id, as SigV4 needs it: the secret in plain (it is an HMAC key) and the queues it covers.</summary>
+public sealed record SigningKey(string Secret, bool All, FrozenSet<string> Queues)
+{
+    public bool Covers(string queue) => All || Queues.Contains(queue);
+
+    /// <summary>Never the secret, so that a logged key gives nothing away.</summary>
+    public override string ToString() => $"SigningKey {{ All = {All}, Queues = {Queues.Count} }}";
 }

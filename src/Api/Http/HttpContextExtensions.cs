@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Spartan.Api.Http;
 
 /// <summary>Small accessors shared by the endpoints.</summary>
@@ -15,4 +17,28 @@ public static class HttpContextExtensions
         if (HttpProtocol.IsHttp11(protocol) || HttpProtocol.IsHttp10(protocol))
             context.Response.Headers.Connection = "close";
     }
+
+    /// <summary>For a request whose body nobody will read. Once the answer is out, Kestrel drains an unread body even
+    /// from a connection it is closing (up to the request's limit, for up to 5 s), so a refused 25 MiB upload would
+    /// still be received in full. A limit of 0 makes Kestrel close the connection instead, and the answer says so.</summary>
+    public static void LeaveBodyUnread(this HttpContext context)
+    {
+        if (!HasBody(context)) return;
+        context.BoundBody(0);
+        context.CloseAfterResponse();
+    }
+
+    /// <summary>Kestrel's own limit for this request, so that even draining an unread body stops at the route's limit.
+    /// Only possible before anything has read the body.</summary>
+    public static void BoundBody(this HttpContext context, long limit)
+    {
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limit;
+    }
+
+    /// <summary>True when the request may carry a body: a length or a chunked transfer in HTTP/1.x, a stream not ended
+    /// with its headers in HTTP/2.</summary>
+    private static bool HasBody(HttpContext context) =>
+        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
+        ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
 }

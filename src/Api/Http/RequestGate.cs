@@ -45,7 +45,7 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
             return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, Problems.MessageTooLarge,
                 $"A request to this route may hold at most {limit} bytes.");
 
-        Bound(context, limit);
+        context.BoundBody(limit);
         return next(context);
     }
 
@@ -58,16 +58,10 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
         _ => RefuseAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
     };
 
-    /// <summary>True when the request may carry a body: a length or a chunked transfer in HTTP/1.x, a stream not ended
-    /// with its headers in HTTP/2.</summary>
-    private static bool HasBody(HttpContext context) =>
-        context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody
-        ?? (context.Request.ContentLength > 0 || context.Request.Headers.TransferEncoding.Count > 0);
-
     /// <summary>Answers before the body is read, and makes sure it never is.</summary>
     private static Task RefuseAsync(HttpContext context, int status, string title, string? detail = null)
     {
-        LeaveUnread(context);
+        context.LeaveBodyUnread();
         return Problems.WriteAsync(context, status, title, detail);
     }
 
@@ -79,25 +73,7 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
         if (endpoint is { Metadata.Count: > 0 })
             return RefuseAsync(context, StatusCodes.Status404NotFound, ReasonPhrases.GetReasonPhrase(StatusCodes.Status404NotFound));
 
-        LeaveUnread(context);
+        context.LeaveBodyUnread();
         return next(context);
-    }
-
-    /// <summary>For a request whose body nobody will read. Once the answer is out, Kestrel drains an unread body even
-    /// from a connection it is closing (up to the request's limit, for up to 5 s), so a refused 25 MiB upload would
-    /// still be received in full. A limit of 0 makes Kestrel close the connection instead, and the answer says so.</summary>
-    private static void LeaveUnread(HttpContext context)
-    {
-        if (!HasBody(context)) return;
-        Bound(context, 0);
-        context.CloseAfterResponse();
-    }
-
-    /// <summary>Kestrel's own limit for this request, so that even draining an unread body stops at the route's limit.
-    /// Only possible before anything has read the body.</summary>
-    private static void Bound(HttpContext context, long limit)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-            size.MaxRequestBodySize = limit;
     }
 }
