@@ -22,11 +22,12 @@ internal sealed class SqsNode : IAsyncDisposable
 
     private readonly RequestCounter _counter = new();
 
-    public static async Task<SqsNode> StartAsync(string toml = "queues = [\"q\", \"q-dead\"]\n")
+    /// <summary>Starts a node whose fake clock reads the real time plus <paramref name="clockAhead"/>: the SDK signs with
+    /// the real clock, so signatures are in date unless a test sets the node's clock apart.</summary>
+    public static async Task<SqsNode> StartAsync(string toml = "queues = [\"q\", \"q-dead\"]\n", TimeSpan clockAhead = default)
     {
         var node = await TestNode.StartAsync(toml);
-        // The SDK signs with the real clock; the node's fake clock starts at it so signatures are in date.
-        var now = DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.UtcNow + clockAhead;
         if (now > node.Clock.GetUtcNow()) node.Clock.SetUtcNow(now);
         return new SqsNode(node);
     }
