@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Spartan.EndToEnd.Tests;
 
 /// <summary>The operations files shipped in <c>deploy/</c> hold: the Prometheus alert rules pass <c>promtool check
@@ -57,40 +55,10 @@ public sealed class OperationsFilesTests
         Assert.True(code == 0 && output.Trim().Length == 0, $"systemd-analyze verify: {output}");
     }
 
+    private const string Installs = "to check the shipped operations files; .ci/run installs it (Debian's prometheus and systemd packages)";
+
     private static Task<(int, string)> PromtoolAsync(string? input, params string[] args) => RunAsync("promtool", input, args);
 
-    private static async Task<(int, string)> RunAsync(string tool, string? input, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-        };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        Process process;
-        try
-        {
-            process = Process.Start(info)!;
-        }
-        catch (System.ComponentModel.Win32Exception missing)
-        {
-            Assert.Fail($"{tool} is needed to check the shipped operations files; .ci/run installs it (Debian's prometheus and systemd packages): {missing.Message}");
-            throw;
-        }
-
-        using (process)
-        {
-            if (input is not null)
-            {
-                await process.StandardInput.WriteAsync(input);
-                process.StandardInput.Close();
-            }
-
-            var stdout = process.StandardOutput.ReadToEndAsync(Ct);
-            var stderr = process.StandardError.ReadToEndAsync(Ct);
-            await process.WaitForExitAsync(Ct).WaitAsync(TimeSpan.FromMinutes(1), Ct);
-            return (process.ExitCode, await stdout + await stderr);
-        }
-    }
+    private static Task<(int, string)> RunAsync(string tool, string? input, params string[] args) =>
+        Tools.RunAsync(tool, Installs, input, args: args);
 }

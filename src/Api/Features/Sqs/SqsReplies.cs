@@ -9,6 +9,9 @@ public sealed record QueueUrlReply(string QueueUrl);
 
 public sealed record QueueUrlsReply(List<string> QueueUrls, string? NextToken);
 
+/// <summary>ListDeadLetterSourceQueues' answer: its list is lowercase on the wire, as AWS's model names it.</summary>
+public sealed record SourceUrlsReply([property: JsonPropertyName("queueUrls")] List<string> QueueUrls, string? NextToken);
+
 public sealed record AttributesReply(Dictionary<string, string> Attributes);
 
 public sealed record TagsReply(Dictionary<string, string> Tags);
