@@ -7,6 +7,7 @@ namespace Spartan.Api.Features.Sqs;
 public readonly record struct SqsRequest(HttpContext Context, SqsCaller Caller, ReadOnlyMemory<byte> Body)
 {
     private const string ContentType = "application/x-amz-json-1.0";
+    private static readonly byte[] EmptyObject = "{}"u8.ToArray();
 
     /// <summary>The body as <typeparamref name="T"/>; an empty body is an empty request, as the SDKs send <c>{}</c>.</summary>
     public T Read<T>(JsonTypeInfo<T> type) where T : new() =>
@@ -27,6 +28,6 @@ public readonly record struct SqsRequest(HttpContext Context, SqsCaller Caller, 
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
         response.ContentLength = 2;
-        return response.Body.WriteAsync("{}"u8.ToArray(), Context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(EmptyObject, Context.RequestAborted).AsTask();
     }
 }
