@@ -11,6 +11,8 @@ internal static class SigV4Canonical
     /// already-encoded path encoded once more (the "double encoding" of the spec; aws-sdk-js, botocore and the .NET
     /// SDK agree), so encoding the wire form, <c>%</c> included, reproduces it without guessing how it was encoded.
     /// </summary>
+    /// <remarks>Paths with characters a queue URL never holds (<c>+ : @ !</c>, encoded spaces, empty segments) are signed
+    /// differently by different SDKs, and may not verify; queue URLs hold letters, digits, <c>- _ .</c> and slashes only.</remarks>
     public static void AppendPath(ref CanonicalWriter writer, ReadOnlySpan<char> path)
     {
         var segments = path.Count('/') + 1;
