@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Spartan.Api.Features.Sqs;
 
 // The request shapes of the AWS JSON 1.0 protocol, PascalCase as the SDKs send them. Unknown members are ignored, as
@@ -21,6 +23,9 @@ public sealed class CreateQueueRequest
 {
     public string? QueueName { get; set; }
     public Dictionary<string, string>? Attributes { get; set; }
+
+    // SQS's model spells this member in lower case, so the SDKs send "tags" (TagQueue's is "Tags").
+    [JsonPropertyName("tags")]
     public Dictionary<string, string>? Tags { get; set; }
 }
 
