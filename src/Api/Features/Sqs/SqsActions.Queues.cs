@@ -82,7 +82,8 @@ public sealed partial class SqsActions
         foreach (var name in broker.QueueNamesNow())
             if (name.StartsWith(prefix, StringComparison.Ordinal) && request.Caller.Covers(name))
                 names.Add(name);
-        return ReplyPageAsync(request, names, body.MaxResults, body.NextToken);
+        var (page, next) = Page(request, names, body.MaxResults, body.NextToken);
+        return request.ReplyAsync(new QueueUrlsReply(page, next), SqsJson.Default.QueueUrlsReply);
     }
 
     private async Task ListDeadLetterSourceQueuesAsync(SqsRequest request)
@@ -92,7 +93,8 @@ public sealed partial class SqsActions
         var sources = await broker.DeadLetterSourcesAsync(name);
         sources.RemoveAll(source => !request.Caller.Covers(source));
         sources.Sort(StringComparer.Ordinal);
-        await ReplyPageAsync(request, sources, body.MaxResults, body.NextToken);
+        var (page, next) = Page(request, sources, body.MaxResults, body.NextToken);
+        await request.ReplyAsync(new DeadLetterSourcesReply(page, next), SqsJson.Default.DeadLetterSourcesReply);
     }
 
     private async Task PurgeQueueAsync(SqsRequest request)
@@ -178,7 +180,7 @@ public sealed partial class SqsActions
     }
 
     /// <summary>One page of queue URLs; the token is the first name of the next page, encoded so clients treat it as opaque.</summary>
-    private Task ReplyPageAsync(in SqsRequest request, List<string> names, int? maxResults, string? nextToken)
+    private (List<string> Urls, string? NextToken) Page(in SqsRequest request, List<string> names, int? maxResults, string? nextToken)
     {
         if (maxResults is < 1 or > MaxListResults)
             throw SqsException.InvalidParameterValue($"Value {maxResults} for parameter MaxResults is invalid. Reason: must be between 1 and {MaxListResults}.");
@@ -198,7 +200,7 @@ public sealed partial class SqsActions
         var page = new List<string>(take);
         for (var i = start; i < start + take; i++) page.Add(urls.Url(@base, names[i]));
         var more = maxResults is not null && start + take < names.Count;
-        return request.ReplyAsync(new QueueUrlsReply(page, more ? EncodeToken(names[start + take]) : null), SqsJson.Default.QueueUrlsReply);
+        return (page, more ? EncodeToken(names[start + take]) : null);
     }
 
     private static string EncodeToken(string name) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(name));

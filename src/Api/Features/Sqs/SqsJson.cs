@@ -21,6 +21,7 @@ namespace Spartan.Api.Features.Sqs;
 [JsonSerializable(typeof(ChangeMessageVisibilityRequest))]
 [JsonSerializable(typeof(QueueUrlReply))]
 [JsonSerializable(typeof(QueueUrlsReply))]
+[JsonSerializable(typeof(DeadLetterSourcesReply))]
 [JsonSerializable(typeof(AttributesReply))]
 [JsonSerializable(typeof(TagsReply))]
 [JsonSerializable(typeof(SendMessageReply))]

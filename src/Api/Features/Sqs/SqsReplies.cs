@@ -9,6 +9,9 @@ public sealed record QueueUrlReply(string QueueUrl);
 
 public sealed record QueueUrlsReply(List<string> QueueUrls, string? NextToken);
 
+/// <summary>ListDeadLetterSourceQueues' answer: SQS's model spells its list "queueUrls", in lower case, unlike ListQueues'.</summary>
+public sealed record DeadLetterSourcesReply([property: JsonPropertyName("queueUrls")] List<string> QueueUrls, string? NextToken);
+
 public sealed record AttributesReply(Dictionary<string, string> Attributes);
 
 public sealed record TagsReply(Dictionary<string, string> Tags);
