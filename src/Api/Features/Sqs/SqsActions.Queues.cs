@@ -28,11 +28,15 @@ public sealed partial class SqsActions
                 ? "FIFO queues are not supported by this server."
                 : $"Value {name} for parameter QueueName is invalid: {QueueNames.Rule}");
 
-        var settings = QueueAttributeMap.Apply(QueueSettings.None, body.Attributes, urls, creating: true);
+        // SQS refuses an existing queue only for attributes the request gives with other values: what it leaves out is
+        // not compared, so a client that "creates" its queue at start with fewer attributes, or none, gets its URL. Given
+        // as a change to the queue's settings, the request equals them exactly when every attribute it names agrees.
+        var exists = broker.HasQueue(name);
+        var current = exists ? broker.SettingsNow(name) ?? QueueSettings.None : QueueSettings.None;
+        var settings = QueueAttributeMap.Apply(current, body.Attributes, urls, creating: true);
         if (body.Tags is { Count: > 0 } tags)
             settings = settings with { Attributes = settings.Attributes.With(TagChanges(tags)) };
 
-        var exists = broker.HasQueue(name);
         // Creating an existing queue is how SQS clients look one up at start: a queue key may do it for its queues.
         if (!(exists && request.Caller.Covers(name))) RequireWildcard(request, "CreateQueue");
         if (!exists && !config.AllowRuntimeQueues)
