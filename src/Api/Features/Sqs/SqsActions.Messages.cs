@@ -85,12 +85,12 @@ public sealed partial class SqsActions
         var outcome = timeout == 0
             ? await broker.RequeueAsync(name, handle.MessageId, handle.Receipt)
             : (await broker.TouchAsync(name, handle.MessageId, handle.Receipt, (uint)timeout)).Outcome;
-        return outcome switch
-        {
-            Outcome.Ok => null,
-            Outcome.StaleReceipt => SqsException.ExpiredReceipt(handle.ToString()),
-            _ => SqsException.MessageNotInflight(),
-        };
+        if (outcome == Outcome.Ok) return null;
+        // A stale receipt is either superseded by another receive that holds the message now, or its reservation ran
+        // out (or was handed back) and nobody holds the message: that one is not in flight, as a deleted one is not.
+        if (outcome == Outcome.StaleReceipt && (await broker.GetAsync(name, handle.MessageId)).Message is { Status: MessageStatus.Transit })
+            return SqsException.ExpiredReceipt(handle.ToString());
+        return SqsException.MessageNotInflight();
     }
 
     /// <summary>A push from SQS fields, or the error that refuses them. A queue without <c>max_tries</c> gives the message
