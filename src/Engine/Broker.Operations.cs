@@ -30,8 +30,10 @@ public sealed partial class Broker
     public Task<MessageDecision> DeleteAsync(string queue, Guid id, Receipt? receipt) =>
         Submit(new DeleteCommand(queue, id, receipt));
 
-    public Task<(List<Guid> Deleted, List<Guid> NotFound)> DeleteManyAsync(string queue, Guid[] ids) =>
-        Submit(new DeleteManyCommand(queue, ids));
+    /// <summary>Deletes every message as one write; with <paramref name="receipts"/> (one per id, null for none), a
+    /// message whose latest receipt is another is left alone and listed as stale (SPEC §2.3).</summary>
+    public Task<BatchDeleteOutcome> DeleteManyAsync(string queue, Guid[] ids, Receipt?[]? receipts = null) =>
+        Submit(new DeleteManyCommand(queue, ids, receipts));
 
     public Task<Outcome> RequeueAsync(string queue, Guid id, Receipt? receipt) =>
         Submit(new RequeueCommand(queue, id, receipt));

@@ -101,19 +101,30 @@ internal sealed class PushManyCommand(string queue, PushRequest[] requests) : Co
     }
 }
 
-internal sealed class DeleteManyCommand(string queue, Guid[] ids) : Command<(List<Guid> Deleted, List<Guid> NotFound)>
+internal sealed class DeleteManyCommand(string queue, Guid[] ids, Receipt?[]? receipts) : Command<BatchDeleteOutcome>
 {
     public override string? Queue => queue;
 
-    protected override (List<Guid> Deleted, List<Guid> NotFound) Decide(QueueSet state, Instant now, List<QueueEvent> events)
+    protected override BatchDeleteOutcome Decide(QueueSet state, Instant now, List<QueueEvent> events)
     {
-        var deleted = new List<Guid>(ids.Length);
-        var notFound = new List<Guid>();
-        foreach (var id in ids)
-            (state.Delete(queue, id, null, now, events).Outcome == Outcome.Ok ? deleted : notFound).Add(id);
-        return (deleted, notFound);
+        var result = new BatchDeleteOutcome(new List<Guid>(ids.Length), [], []);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            var outcome = state.Delete(queue, ids[i], receipts?[i], now, events).Outcome;
+            (outcome switch
+            {
+                Outcome.Ok => result.Deleted,
+                Outcome.StaleReceipt => result.Stale,
+                _ => result.NotFound,
+            }).Add(ids[i]);
+        }
+
+        return result;
     }
 }
+
+/// <summary>What a batch delete did to each id: deleted, not held by the queue, or held under a newer receipt.</summary>
+public readonly record struct BatchDeleteOutcome(List<Guid> Deleted, List<Guid> NotFound, List<Guid> Stale);
 
 internal sealed class RedriveCommand(string queue) : Command<int?>
 {

@@ -38,6 +38,7 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(BatchPopResponse))]
 [JsonSerializable(typeof(BatchDeleteBody))]
 [JsonSerializable(typeof(BatchDeleteResponse))]
+[JsonSerializable(typeof(BatchDeleteWithReceiptsResponse))]
 [JsonSerializable(typeof(TouchBody))]
 [JsonSerializable(typeof(StatsJson))]
 [JsonSerializable(typeof(RedriveResponse))]
