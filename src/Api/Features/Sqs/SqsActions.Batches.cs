@@ -20,8 +20,7 @@ public sealed partial class SqsActions
         {
             try
             {
-                var push = ToPush(name, settings, request.Caller, entry.MessageBody, entry.DelaySeconds, entry.MessageAttributes,
-                    entry.MessageDeduplicationId, out var bytes);
+                var push = ToPush(settings, request.Caller, entry, out var bytes);
                 total += bytes;
                 accepted.Add((entry, push));
             }

@@ -19,8 +19,7 @@ public sealed partial class SqsActions
         var body = request.Read(SqsJson.Default.SendMessageRequest);
         var name = Existing(request, body.QueueUrl);
         var settings = broker.SettingsNow(name) ?? throw SqsException.QueueDoesNotExist();
-        var push = ToPush(name, settings, request.Caller, body.MessageBody, body.DelaySeconds, body.MessageAttributes,
-            body.MessageDeduplicationId, out _);
+        var push = ToPush(settings, request.Caller, body, out _);
         var id = await broker.PushAsync(name, push);
         await request.ReplyAsync(new SendMessageReply(id.ToString("D"), Md5Digests.OfMessageBody(body.MessageBody!), AttributesDigest(body.MessageAttributes)),
             SqsJson.Default.SendMessageReply);
@@ -95,18 +94,18 @@ public sealed partial class SqsActions
 
     /// <summary>A push from SQS fields, or the error that refuses them. A queue without <c>max_tries</c> gives the message
     /// unlimited tries: SQS redelivers until a message is deleted (ADR 0014).</summary>
-    private PushRequest ToPush(string queue, QueueSettings settings, SqsCaller caller, string? text, int? delaySeconds,
-        Dictionary<string, MessageAttributeValue>? attributes, string? deduplicationId, out int bytes)
+    private PushRequest ToPush(QueueSettings settings, SqsCaller caller, SendMessageFields fields, out int bytes)
     {
+        var text = fields.MessageBody;
         if (text is null) throw SqsException.MissingParameter("MessageBody");
         if (text.Length == 0) throw SqsException.InvalidParameterValue("The message body must be at least 1 character long.");
         if (!IsAllowedText(text))
             throw new SqsException(400, "InvalidMessageContents", "InvalidMessageContents",
                 "Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF.");
-        if (deduplicationId is not null)
+        if (fields.MessageDeduplicationId is not null)
             throw SqsException.InvalidParameterValue("The request include parameter MessageDeduplicationId that is not valid for this queue type.");
-        var delay = delaySeconds is { } d ? (uint?)Within("DelaySeconds", d, 0, MaxDelaySeconds) : null;
-        var stored = MessageAttributeMap.ToStored(attributes, caller.Id, out var attributeBytes);
+        var delay = fields.DelaySeconds is { } d ? (uint?)Within("DelaySeconds", d, 0, MaxDelaySeconds) : null;
+        var stored = MessageAttributeMap.ToStored(fields.MessageAttributes, caller.Id, out var attributeBytes);
         bytes = Encoding.UTF8.GetByteCount(text) + attributeBytes;
         var max = MaxMessageBytes(settings);
         if (bytes > max)

@@ -72,9 +72,9 @@ public sealed class UntagQueueRequest
     public List<string>? TagKeys { get; set; }
 }
 
-public sealed class SendMessageRequest
+/// <summary>What SendMessage and each SendMessageBatch entry carry alike.</summary>
+public class SendMessageFields
 {
-    public string? QueueUrl { get; set; }
     public string? MessageBody { get; set; }
     public int? DelaySeconds { get; set; }
     public Dictionary<string, MessageAttributeValue>? MessageAttributes { get; set; }
@@ -83,15 +83,14 @@ public sealed class SendMessageRequest
     public string? MessageGroupId { get; set; }
 }
 
-public sealed class SendMessageBatchEntry
+public sealed class SendMessageRequest : SendMessageFields
+{
+    public string? QueueUrl { get; set; }
+}
+
+public sealed class SendMessageBatchEntry : SendMessageFields
 {
     public string? Id { get; set; }
-    public string? MessageBody { get; set; }
-    public int? DelaySeconds { get; set; }
-    public Dictionary<string, MessageAttributeValue>? MessageAttributes { get; set; }
-    public Dictionary<string, MessageAttributeValue>? MessageSystemAttributes { get; set; }
-    public string? MessageDeduplicationId { get; set; }
-    public string? MessageGroupId { get; set; }
 }
 
 public sealed class SendMessageBatchRequest
