@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Amazon.SQS.Model;
 using static Spartan.Sqs.Tests.Queues.QueueKit;
 
@@ -74,6 +75,28 @@ public sealed class CreateQueueTests
             () => sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "orders", Attributes = changed }, Ct));
 
         Assert.Equal(45, (await NativeAsync(node, "/_/queues/orders")).GetProperty("settings").GetProperty("timeout").GetInt32());
+    }
+
+    [Fact]
+    public async Task Creating_again_with_the_defaults_stated_returns_the_url_and_records_nothing()
+    {
+        // The queue never set these; stating the values it has anyway asks for nothing new (SQS compares what it reads).
+        await using var node = await SqsNode.StartAsync();
+        var sqs = node.Client();
+        await sqs.CreateQueueAsync("plain", Ct);
+        var defaults = new Dictionary<string, string>
+        {
+            ["VisibilityTimeout"] = "30", ["DelaySeconds"] = "0", ["MaximumMessageSize"] = "32768",
+            ["MessageRetentionPeriod"] = "345600", ["ReceiveMessageWaitTimeSeconds"] = "0",
+        };
+
+        var again = await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "plain", Attributes = defaults }, Ct);
+
+        Assert.Equal(SqsNode.QueueUrl("plain"), again.QueueUrl);
+        Assert.Equal(JsonValueKind.Null, (await NativeAsync(node, "/_/queues/plain")).GetProperty("settings").GetProperty("timeout").ValueKind);
+        var other = new Dictionary<string, string> { ["VisibilityTimeout"] = "31" };
+        await ErrorAsync<QueueNameExistsException>("QueueAlreadyExists",
+            () => sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = "plain", Attributes = other }, Ct));
     }
 
     [Fact]

@@ -90,6 +90,25 @@ public static class QueueAttributeMap
         return kept.Count == 0 ? settings : settings with { Attributes = settings.Attributes.With(kept) };
     }
 
+    /// <summary><paramref name="asked"/> without the values it states that <paramref name="current"/> already has by default:
+    /// <c>VisibilityTimeout=30</c> on a queue that never set a timeout asks for what the queue does, so creating it again
+    /// must not conflict (SQS compares attributes by the values it reads back).</summary>
+    public static QueueSettings WithoutRestatedDefaults(QueueSettings asked, QueueSettings current, string name, int bodySize)
+    {
+        var effective = current.Resolve(name);
+        if (current.Timeout is null && asked.Timeout == effective.Timeout) asked = asked with { Timeout = null };
+        if (current.Delay is null && asked.Delay is 0) asked = asked with { Delay = null };
+        List<KeyValuePair<string, string?>>? dropped = null;
+        foreach (var (attribute, byDefault) in (ReadOnlySpan<(string, string)>)[
+                     (MaximumMessageSize, Text(bodySize)), (MessageRetentionPeriod, Text(DefaultRetentionSeconds)), (ReceiveMessageWaitTimeSeconds, "0")])
+        {
+            if (current.Attributes[attribute] is null && asked.Attributes[attribute] == byDefault)
+                (dropped ??= []).Add(new(attribute, null));
+        }
+
+        return dropped is null ? asked : asked with { Attributes = asked.Attributes.With(dropped) };
+    }
+
     /// <summary>The value of one attribute as GetQueueAttributes answers it, or null when the queue has none.</summary>
     public static string? Read(string name, QueueInfo info, QueueUrls urls, int bodySize)
     {

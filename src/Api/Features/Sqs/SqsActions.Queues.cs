@@ -34,6 +34,7 @@ public sealed partial class SqsActions
         var exists = broker.HasQueue(name);
         var current = exists ? broker.SettingsNow(name) ?? QueueSettings.None : QueueSettings.None;
         var settings = QueueAttributeMap.Apply(current, body.Attributes, urls, creating: true);
+        if (exists) settings = QueueAttributeMap.WithoutRestatedDefaults(settings, current, name, limits.MessageBytes);
         if (body.Tags is { Count: > 0 } tags)
             settings = settings with { Attributes = settings.Attributes.With(TagChanges(tags)) };
 
