@@ -7,6 +7,7 @@ namespace Spartan.EndToEnd.Tests;
 
 /// <summary>Packaging: <c>dotnet publish src/Api -c Release -r linux-x64</c> gives one self-contained file that runs
 /// where no .NET is installed, and <c>dotnet pack</c> gives a .NET tool that installs and runs.</summary>
+[Collection(PackagingCollection.Name)]
 public sealed class PackagingTests
 {
     private const int SigTerm = 15;

@@ -1,22 +1,15 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Spartan.Api.Configuration;
-using Spartan.Api.Hosting;
-using Spartan.Engine;
+using Spartan.Testing;
 
 namespace Spartan.Tests.Shared;
 
-/// <summary>A whole node (same builder as the binary) on an in-memory test server, driven by a fake clock.</summary>
+/// <summary>A whole node (same builder as the binary) on an in-memory test server, driven by a fake clock: the project's
+/// own tests' face of <see cref="SpartanTestNode"/>, with the helpers they share.</summary>
 internal sealed class TestNode : IAsyncDisposable
 {
     public const string DefaultToml = """
@@ -25,18 +18,20 @@ internal sealed class TestNode : IAsyncDisposable
         dead_letter = "default-dead"
         """;
 
-    private readonly WebApplication _app;
+    private readonly SpartanTestNode _node;
 
-    private TestNode(WebApplication app, FakeTimeProvider clock, HttpClient client)
+    private TestNode(SpartanTestNode node, FakeTimeProvider clock, HttpClient client)
     {
-        _app = app;
+        _node = node;
         Clock = clock;
         Client = client;
     }
 
+    /// <summary>The fake clock of a node on the test server; a real-HTTP node runs on the system clock.</summary>
     public FakeTimeProvider Clock { get; }
-    public IServiceProvider Services => _app.Services;
-    public Spartan.Engine.Broker Broker => _app.Services.GetRequiredService<Spartan.Engine.Broker>();
+    public SpartanTestNode Node => _node;
+    public IServiceProvider Services => _node.Services;
+    public Spartan.Engine.Broker Broker => _node.Services.GetRequiredService<Spartan.Engine.Broker>();
 
     /// <summary>Waits (bounded) until the broker has parked <paramref name="count"/> consumers.</summary>
     public async Task WaitParkedAsync(int count)
@@ -50,43 +45,32 @@ internal sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Stops the node (as SIGTERM would) without disposing it.</summary>
-    public Task StopAsync() => _app.StopAsync();
+    public Task StopAsync() => _node.StopAsync();
     public HttpClient Client { get; }
 
     /// <summary>The address of a real-HTTP node (<c>realHttp: true</c>), for tests that speak raw sockets.</summary>
     public Uri Address => Client.BaseAddress!;
 
+    /// <summary>A node of <see cref="SpartanTestNode"/> (the package other people's tests use) serving
+    /// <paramref name="toml"/>: on the test server with a fake clock, or on real HTTP with the system clock.</summary>
     public static async Task<TestNode> StartAsync(string toml = DefaultToml, bool realHttp = false, CapturedLogs? logs = null)
     {
-        var config = ConfigLoader.Parse(toml, Path.Combine(Path.GetTempPath(), "spartan-api-tests", "Spartan.toml"));
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
-        var address = realHttp ? "127.0.0.1:0" : "127.0.0.1:5680";
-        Assert.True(HostAddress.TryParse(address, out var host));
-        var storage = NodeStorage.Open(config, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeStorage>.Instance);
-        var app = SpartanServer.Build(config, storage, host!, LogLevel.Warning, builder =>
+        var node = await SpartanTestNode.StartAsync(new SpartanTestNodeOptions
         {
-            if (logs is not null) builder.Logging.AddProvider(logs);
-            if (!realHttp)
-            {
-                builder.WebHost.UseTestServer();
-                builder.Services.AddSingleton<TimeProvider>(clock);
-            }
-        });
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        var client = realHttp
-            ? new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First()) }
-            : app.GetTestClient();
-        return new TestNode(app, clock, client);
+            Toml = toml,
+            ConfigPath = Path.Combine(Path.GetTempPath(), "spartan-api-tests", "Spartan.toml"),
+            Time = realHttp ? null : clock,
+            RealHttp = realHttp,
+            ConfigureLogging = logs is null ? null : logging => logging.AddProvider(logs),
+        }, TestContext.Current.CancellationToken);
+        return new TestNode(node, clock, node.CreateHttpClient());
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        var storage = _app.Services.GetService<NodeStorage>();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        // As the CLI does: the store outlives the server, whose commit loop writes to it.
-        storage?.Dispose();
+        await _node.DisposeAsync();
     }
 
     public void Advance(double seconds) => Clock.Advance(TimeSpan.FromSeconds(seconds));
