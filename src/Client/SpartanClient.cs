@@ -19,6 +19,7 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
     private readonly ConcurrentDictionary<string, PushBatcher> _pushers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeleteBatcher> _deleters = new(StringComparer.Ordinal);
     private int _disposed;
+    private bool _closed;
 
     /// <summary>A client over <paramref name="http"/> (its handlers, its base address unless the options give one).
     /// No retries are added: <paramref name="http"/>'s own pipeline applies. Its <see cref="HttpClient.Timeout"/> must
@@ -63,6 +64,8 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var batcher in _pushers.Values) await batcher.DisposeAsync().ConfigureAwait(false);
         foreach (var batcher in _deleters.Values) await batcher.DisposeAsync().ConfigureAwait(false);
+        // Only now: the batchers' last requests had to go out.
+        _closed = true;
         _owned?.Dispose();
     }
 
@@ -94,13 +97,20 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
     private static Uri WithSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
-    internal PushBatcher Pusher(string queue) =>
-        _pushers.GetOrAdd(queue, static (q, c) => new PushBatcher(c, q), this);
+    internal PushBatcher Pusher(string queue)
+    {
+        // A batcher made while the client closes would never be flushed.
+        ObjectDisposedException.ThrowIf(_disposed == 1, this);
+        return _pushers.GetOrAdd(queue, static (q, c) => new PushBatcher(c, q), this);
+    }
 
-    internal DeleteBatcher Deleter(string queue) =>
-        _deleters.GetOrAdd(queue, static (q, c) => new DeleteBatcher(c, q), this);
+    internal DeleteBatcher Deleter(string queue)
+    {
+        ObjectDisposedException.ThrowIf(_disposed == 1, this);
+        return _deleters.GetOrAdd(queue, static (q, c) => new DeleteBatcher(c, q), this);
+    }
 
-    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed == 1, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_closed, this);
 
     internal static string Q(string queue)
     {

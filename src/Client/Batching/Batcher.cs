@@ -115,8 +115,9 @@ internal abstract class Batcher<TItem, TResult> : IAsyncDisposable
         var batch = new List<Entry>(Math.Min(_pending.Count, _max));
         var keys = new HashSet<object>();
         var kept = 0;
-        foreach (var entry in _pending)
+        for (var i = 0; i < _pending.Count; i++)
         {
+            var entry = _pending[i];
             if (entry.Abandoned) continue; // cancelled while pending
             var key = KeyOf(entry.Item);
             if (batch.Count == _max || (key is not null && !keys.Add(key))) _pending[kept++] = entry;
