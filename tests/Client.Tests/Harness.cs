@@ -78,6 +78,10 @@ internal sealed class Harness : IAsyncDisposable
 internal sealed class Recorder : DelegatingHandler
 {
     private readonly ConcurrentQueue<Recorded> _requests = new();
+    private readonly ConcurrentQueue<Recorded> _answered = new();
+
+    /// <summary>The requests answered so far (any status), in the order of their answers.</summary>
+    public IReadOnlyList<Recorded> Answered => [.. _answered];
 
     public IReadOnlyList<Recorded> Requests => [.. _requests];
 
@@ -88,8 +92,11 @@ internal sealed class Recorder : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
-        _requests.Enqueue(new Recorded(request.Method, request.RequestUri!.PathAndQuery, body));
-        return await base.SendAsync(request, cancellationToken);
+        var recorded = new Recorded(request.Method, request.RequestUri!.PathAndQuery, body);
+        _requests.Enqueue(recorded);
+        var response = await base.SendAsync(request, cancellationToken);
+        _answered.Enqueue(recorded);
+        return response;
     }
 }
 

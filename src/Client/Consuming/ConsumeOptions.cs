@@ -4,7 +4,9 @@ namespace Spartan.Client;
 /// whether it keeps reservations alive while messages are handled.</summary>
 public class ConsumeOptions
 {
-    /// <summary>How many messages one batch pop reserves ahead (1…100, default 10).</summary>
+    /// <summary>How many messages one batch pop reserves ahead (1…100, default 10). Each reservation is a try: a
+    /// prefetched message handed back when the consumer stops has used one, and with none left (a queue's default
+    /// <c>max_tries</c> is 1) it goes to the dead-letter queue, or is dropped without one. On such queues use 1.</summary>
     public int Prefetch { get; set; } = 10;
 
     /// <summary>How long one pop waits for a message (0…20 s, default 20 s).</summary>

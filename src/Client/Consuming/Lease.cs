@@ -23,8 +23,14 @@ internal sealed class Lease
         lock (_gate) Schedule(Due(_timeout));
     }
 
-    /// <summary>How many touches this lease made, for tests.</summary>
+    /// <summary>How many touches this lease made.</summary>
     public int Touches { get; private set; }
+
+    /// <summary>Whether the lease stopped extending the reservation.</summary>
+    public bool Ended
+    {
+        get { lock (_gate) return _ended; }
+    }
 
     /// <summary>The message was deleted or requeued (or the server answered that it could not be): stop.</summary>
     public void Complete()
