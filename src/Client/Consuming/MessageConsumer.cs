@@ -41,9 +41,10 @@ internal sealed class MessageConsumer : IAsyncDisposable
         get { lock (_gate) return _buffer.Count; }
     }
 
-    /// <summary>The next message: from the buffer, or from a batch pop that waits up to the options' wait, again and
-    /// again, until one comes or <paramref name="ct"/> is cancelled.</summary>
-    public async ValueTask<ReceivedMessage> ReceiveAsync(CancellationToken ct)
+    /// <summary>The next message: from the buffer, or from a batch pop of at most <see cref="ConsumeOptions.Prefetch"/>
+    /// (and at most <paramref name="limit"/>) that waits up to the options' wait, again and again, until one comes or
+    /// <paramref name="ct"/> is cancelled.</summary>
+    public async ValueTask<ReceivedMessage> ReceiveAsync(CancellationToken ct, int limit = int.MaxValue)
     {
         while (true)
         {
@@ -54,7 +55,8 @@ internal sealed class MessageConsumer : IAsyncDisposable
                 if (_buffer.TryDequeue(out var next)) return next;
             }
 
-            var batch = await Client.PopBatchAsync(Queue, _options.Prefetch, _options.Wait, _options.VisibilityTimeout, ct)
+            var count = Math.Clamp(limit, 1, _options.Prefetch);
+            var batch = await Client.PopBatchAsync(Queue, count, _options.Wait, _options.VisibilityTimeout, ct)
                 .ConfigureAwait(false);
             lock (_gate)
             {

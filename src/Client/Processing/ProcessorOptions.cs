@@ -1,6 +1,8 @@
 namespace Spartan.Client;
 
-/// <summary>How a <see cref="SpartanProcessor"/> runs its handler: how many at once, and what it receives ahead.</summary>
+/// <summary>How a <see cref="SpartanProcessor"/> runs its handler: how many at once, and what it receives ahead. A
+/// processor reserves at most as many messages in one pop as it has free handlers (and at most
+/// <see cref="ConsumeOptions.Prefetch"/>), so that it holds no message no handler is ready for.</summary>
 public sealed class ProcessorOptions : ConsumeOptions
 {
     /// <summary>The most handlers running at once (default 1).</summary>

@@ -90,7 +90,9 @@ public sealed class SpartanProcessor : IHostedService, IAsyncDisposable
                 ReceivedMessage message;
                 try
                 {
-                    message = await consumer.ReceiveAsync(stop).ConfigureAwait(false);
+                    // This slot and the free ones: never reserve more than handlers can start on now, so that a
+                    // stop has (almost) nothing to hand back, which would cost each message a try.
+                    message = await consumer.ReceiveAsync(stop, _slots.CurrentCount + 1).ConfigureAwait(false);
                 }
                 catch (Exception e)
                 {
