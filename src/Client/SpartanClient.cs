@@ -51,11 +51,12 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
 
     internal TimeProvider Time => Options.TimeProvider;
 
-    /// <summary>Sends every push and delete still gathering into a batch, and waits until they are answered.</summary>
-    public async Task FlushAsync()
+    /// <summary>Sends every push and delete still gathering into a batch, and waits until they are answered
+    /// (<paramref name="ct"/> ends the wait, not the requests).</summary>
+    public async Task FlushAsync(CancellationToken ct = default)
     {
-        foreach (var batcher in _pushers.Values) await batcher.FlushAsync().ConfigureAwait(false);
-        foreach (var batcher in _deleters.Values) await batcher.FlushAsync().ConfigureAwait(false);
+        foreach (var batcher in _pushers.Values) await batcher.FlushAsync().WaitAsync(ct).ConfigureAwait(false);
+        foreach (var batcher in _deleters.Values) await batcher.FlushAsync().WaitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>Sends what is pending, then releases the connection pool the client made (never one it was given).</summary>

@@ -131,7 +131,7 @@ public sealed class BatchingTests
     {
         await using var h = await Harness.StartAsync(configure: o => o.PushLinger = TimeSpan.FromHours(1));
         var pending = h.Client.PushAsync("other", "a", Ct);
-        await h.Client.FlushAsync();
+        await h.Client.FlushAsync(Ct);
         Assert.True(pending.IsCompletedSuccessfully);
 
         var other = new SpartanClient(h.Node.Client, new SpartanClientOptions { TimeProvider = h.Node.Clock, PushLinger = TimeSpan.FromHours(1) });

@@ -141,4 +141,29 @@ public sealed class ProcessorTests
 
         await Harness.EventuallyAsync(async () => (await h.Client.GetStatsAsync("other", Ct)).Available == 1, "the message requeued");
     }
+
+    /// <summary>A worker as an application writes one.</summary>
+    private sealed class Worker(SpartanProcessor processor) : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => processor.RunAsync(stoppingToken);
+    }
+
+    [Fact]
+    public async Task A_background_service_runs_the_processor_until_it_is_stopped_then_lets_the_handler_finish()
+    {
+        await using var h = await Harness.StartAsync(Toml);
+        await h.Client.PushAsync("other", "x", Ct);
+        var gates = new Gates();
+        await using var processor = new SpartanProcessor(h.Client, "other", gates.HandleAsync);
+        using var worker = new Worker(processor);
+        await worker.StartAsync(Ct);
+        await Harness.EventuallyAsync(() => gates.Held == 1, "the handler running");
+
+        var stopping = worker.StopAsync(Ct);
+        Assert.False(stopping.IsCompleted);
+        await gates.ReleaseOneAsync();
+        await stopping;
+
+        Assert.Equal(0, await h.Client.GetSizeAsync("other", Ct));
+    }
 }

@@ -37,6 +37,22 @@ public sealed class RoutesTests
         Assert.Equal(message.ObtainedAt + message.Timeout, message.ReservedUntil);
     }
 
+    [Theory]
+    [InlineData(-3661)]
+    [InlineData(86399)]
+    [InlineData(-86399)]
+    public async Task Instants_are_read_in_utc_whatever_the_message_offset(int offsetSeconds)
+    {
+        await using var h = await StartAsync();
+        h.Advance(TimeSpan.FromMilliseconds(1234));
+        var id = await h.Client.PushAsync("other", new OutgoingMessage("x") { Offset = TimeSpan.FromSeconds(offsetSeconds) }, Ct);
+
+        var message = await h.Client.GetMessageAsync("other", id, Ct);
+
+        Assert.Equal(TimeSpan.FromSeconds(offsetSeconds), message!.Offset);
+        Assert.Equal(h.Node.Clock.GetUtcNow(), message.DispatchedAt);
+    }
+
     [Fact]
     public async Task Pop_answers_null_on_an_empty_queue_and_honours_a_visibility_timeout()
     {
