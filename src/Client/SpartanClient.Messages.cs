@@ -10,7 +10,8 @@ public sealed partial class SpartanClient
     private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(20);
 
     /// <summary>Pushes one message and answers its id. With batching on, concurrent calls for the same queue go out
-    /// together as one batch request; each call still gets its own id, or its own error.</summary>
+    /// together as one batch request; each call still gets its own id, or its own error. Cancelling while the call
+    /// waits for its batch leaves the message out; once the batch is sent, it only stops the wait.</summary>
     public Task<Guid> PushAsync(string queue, OutgoingMessage message, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(message);
