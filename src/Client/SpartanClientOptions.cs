@@ -1,0 +1,52 @@
+namespace Spartan.Client;
+
+/// <summary>How a <see cref="SpartanClient"/> reaches its node and batches its calls.</summary>
+public sealed class SpartanClientOptions
+{
+    /// <summary>The node's address (<c>http://127.0.0.1:5680/</c>); when null, the given <see cref="HttpClient"/>'s base address.</summary>
+    public Uri? BaseAddress { get; set; }
+
+    /// <summary>The access key, sent as <c>Authorization: Bearer KEY</c>; null on a node without keys.</summary>
+    public string? AccessKey { get; set; }
+
+    /// <summary>Whether <see cref="SpartanClient.PushAsync(string, OutgoingMessage, CancellationToken)"/> and
+    /// <see cref="SpartanClient.DeleteAsync(ReceivedMessage, CancellationToken)"/> gather concurrent calls into batch
+    /// requests (default true).</summary>
+    public bool Batching { get; set; } = true;
+
+    /// <summary>How long the first pending push waits for others to join its batch (default 1 ms; zero sends as soon as
+    /// no batch of the queue is in flight, so calls made meanwhile still join).</summary>
+    public TimeSpan PushLinger { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The same for deletes (default 1 ms).</summary>
+    public TimeSpan DeleteLinger { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>The most messages in one batch request, 1…100 (the server's limit, and the default).</summary>
+    public int MaxBatchSize { get; set; } = 100;
+
+    /// <summary>The clock of lingers, visibility extension and retry delays; a test passes its fake clock. Network
+    /// timeouts run on real time.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>How long any request may take beyond its long-poll wait before it fails with a
+    /// <see cref="TimeoutException"/> (default 30 s).</summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries of idempotent reads (peek, get, stats, size, queues, health) on connection errors and 503
+    /// (default 3; 0 turns retries off). Pops, pushes and every other write are never retried.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry's delay, doubled with jitter for each next one (default 200 ms).</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    internal void Validate()
+    {
+        if (MaxBatchSize is < 1 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchSize), MaxBatchSize, "A batch holds 1 to 100 messages.");
+        if (PushLinger < TimeSpan.Zero || DeleteLinger < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(PushLinger), "A linger cannot be negative.");
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != System.Threading.Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "A request timeout must be positive.");
+        ArgumentNullException.ThrowIfNull(TimeProvider);
+    }
+}
