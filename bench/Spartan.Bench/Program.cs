@@ -22,11 +22,12 @@ internal static class Program
     private static readonly string[] AbValued = ["--a", "--b", "--label-a", "--label-b", "--rounds", "--modes", "--messages", "--clients", "--json"];
     private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
+    private static readonly string[] ClientValued = ["--messages", "--producers", "--consumers", "--modes", "--json"];
     private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] SqsValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string Help = string.Join('\n',
         DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help,
-        DeleteQueueCommand.Help, SqsCommand.Help);
+        DeleteQueueCommand.Help, ClientCommand.Help, SqsCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -48,6 +49,7 @@ internal static class Program
                 "ab" => Bind(args, AbValued, [], AbCommand.RunAsync, AbCommand.HardLimit),
                 "longpoll" => Bind(args, LongPollValued, [], LongPollCommand.RunAsync, LongPollCommand.HardLimit),
                 "replication" => Bind(args, ReplicationValued, [], ReplicationCommand.RunAsync, ReplicationCommand.HardLimit),
+                "client" => Bind(args, ClientValued, [], ClientCommand.RunAsync, ClientCommand.HardLimit),
                 "deletequeue" => Bind(args, DeleteQueueValued, [], DeleteQueueCommand.RunAsync, DeleteQueueCommand.HardLimit),
                 "sqs" => Bind(args, SqsValued, [], SqsCommand.RunAsync, SqsCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
