@@ -24,9 +24,10 @@ internal static class Program
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
     private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] SqsValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
+    private static readonly string[] FloorValued = ["--spartan", "--floor", "--rounds", "--messages", "--clients", "--json"];
     private static readonly string Help = string.Join('\n',
         DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help,
-        DeleteQueueCommand.Help, SqsCommand.Help);
+        DeleteQueueCommand.Help, SqsCommand.Help, FloorCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -50,6 +51,7 @@ internal static class Program
                 "replication" => Bind(args, ReplicationValued, [], ReplicationCommand.RunAsync, ReplicationCommand.HardLimit),
                 "deletequeue" => Bind(args, DeleteQueueValued, [], DeleteQueueCommand.RunAsync, DeleteQueueCommand.HardLimit),
                 "sqs" => Bind(args, SqsValued, [], SqsCommand.RunAsync, SqsCommand.HardLimit),
+                "floor" => Bind(args, FloorValued, [], FloorCommand.RunAsync, FloorCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
             };
         }
