@@ -25,9 +25,10 @@ internal static class Program
     private static readonly string[] ClientValued = ["--messages", "--producers", "--consumers", "--modes", "--json"];
     private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] SqsValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
+    private static readonly string[] FloorValued = ["--spartan", "--floor", "--rounds", "--messages", "--clients", "--json"];
     private static readonly string Help = string.Join('\n',
         DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help,
-        DeleteQueueCommand.Help, ClientCommand.Help, SqsCommand.Help);
+        DeleteQueueCommand.Help, ClientCommand.Help, SqsCommand.Help, FloorCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -52,6 +53,7 @@ internal static class Program
                 "client" => Bind(args, ClientValued, [], ClientCommand.RunAsync, ClientCommand.HardLimit),
                 "deletequeue" => Bind(args, DeleteQueueValued, [], DeleteQueueCommand.RunAsync, DeleteQueueCommand.HardLimit),
                 "sqs" => Bind(args, SqsValued, [], SqsCommand.RunAsync, SqsCommand.HardLimit),
+                "floor" => Bind(args, FloorValued, [], FloorCommand.RunAsync, FloorCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
             };
         }

@@ -77,7 +77,7 @@ public sealed partial class Broker
 
     private Task<T> Enqueue<T>(StoreCommand<T> command)
     {
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
+        if (!Add(command)) command.Fail(Stopped());
         return command.Task;
     }
 

@@ -23,7 +23,7 @@ public sealed partial class Broker
         uint? timeout = null)
     {
         var command = new PopWaitCommand(queue, count, Duration.FromTimeSpan(wait), timeout, aborted);
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
+        if (!Add(command)) command.Fail(Stopped());
         return command.Task;
     }
 
@@ -63,7 +63,7 @@ public sealed partial class Broker
     public Task<T> AtCommitBoundaryAsync<T>(Func<long, long, T> action)
     {
         var command = new BoundaryCommand<T>(action);
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
+        if (!Add(command)) command.Fail(Stopped());
         return command.Task;
     }
 
@@ -82,7 +82,7 @@ public sealed partial class Broker
     public void RecordReplicaPosition(string replica, long sequence)
     {
         if (_store.Positions is null) return;
-        _commands.TryAdd(new RecordPositionCommand(replica, sequence));
+        Add(new RecordPositionCommand(replica, sequence));
     }
 
     /// <summary>Ends reservations that ran out in every queue; returns how many events that took.</summary>

@@ -9,7 +9,10 @@ namespace Spartan.Engine;
 /// <summary>The single writer of a node: every queue operation, read or write, goes through its commit loop.</summary>
 /// <remarks>
 /// Ownership: one loop, on a thread of its own, owns the <see cref="QueueSet"/>, the store's event log and the parked
-/// consumers; request threads only enqueue commands and await their answers, so none blocks. The loop takes whatever is
+/// consumers; request threads only enqueue commands and await their answers, so none blocks. Over the transient log of
+/// memory mode, where a batch takes microseconds, the thread that enqueues runs the batch itself when no other thread is
+/// running one (one owner at a time, handed over by a compare-and-swap), and the loop's thread takes what callers leave
+/// (issue 15); either way one batch runs at a time, in the same steps. The loop takes whatever is
 /// queued, decides and applies each command in order (later ones see earlier effects), hands newly visible messages to
 /// parked consumers, appends the batch's events as one write (group commit), and only then answers the batch's callers,
 /// so no client sees state that is not committed. A timer from the injected <see cref="TimeProvider"/> wakes the loop when
@@ -34,7 +37,13 @@ public sealed partial class Broker : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly WaitRegistry _waits = new();
     private readonly ITimer _wake;
+    private readonly List<Command> _pending = [];
+    private readonly List<SequencedEvent> _sequenced = [];
+    private readonly CommitBatch _batch;
+    private readonly bool _runsInline;
     private Thread? _thread;
+    private int _inline;
+    private int _owner;
     private long _lastSequence;
     private Instant _lastNow = Instant.MinValue;
     private int _parked;
@@ -56,6 +65,14 @@ public sealed partial class Broker : IAsyncDisposable
         _lastSequence = _log.LastSequence;
         _history = store.History.Read();
         _readOnly = !_log.Writable;
+        _batch = new CommitBatch(_state, _waits, _store);
+        // Memory mode: an append to the transient log is nothing and a batch takes microseconds, so the thread that
+        // submits a command runs the batch itself when no other thread is running one, instead of waking the loop's
+        // thread and then waiting for a pool worker to be woken with the answer: two thread hand-offs per request,
+        // the largest cost of the request path against a plain ASP.NET Core app (issue 15). The loop's thread takes
+        // over what a busy caller leaves (see Drive). A log that writes to disk, and snapshot mode (whose captures copy
+        // the whole state), keep every batch on the loop's own thread, where a synced write blocks no pool worker.
+        _runsInline = _log is TransientEventLog && store.Snapshots is null;
         PublishQueues();
         _wake = time.CreateTimer(static self => ((Broker)self!).Wake(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -96,7 +113,7 @@ public sealed partial class Broker : IAsyncDisposable
     public Task ReleaseWaitersAsync()
     {
         var release = new ReleaseCommand();
-        if (!_commands.TryAdd(release)) release.Fail(Stopped());
+        if (!Add(release)) release.Fail(Stopped());
         return release.Task;
     }
 
@@ -117,78 +134,187 @@ public sealed partial class Broker : IAsyncDisposable
 
     private Task<T> Submit<T>(Command<T> command)
     {
-        if (!_commands.TryAdd(command)) command.Fail(Stopped());
+        if (!Add(command)) command.Fail(Stopped());
         return command.Task;
     }
 
-    private void Wake() => _commands.TryAdd(new WakeCommand());
+    /// <summary>The wake timer's callback. Its batch always runs on the loop's thread, never inline on the timer's: a
+    /// clock whose timers fire inside the call that moves time (a test's fake clock) would otherwise run the batch at
+    /// the timer's instant, re-arm the timer for that same instant and fire it again, without end.</summary>
+    private void Wake()
+    {
+        if (Volatile.Read(ref _inline) == 0)
+        {
+            _commands.TryAdd(new WakeCommand());
+        }
+        else if (_commands.TryAdd(new WakeCommand(), wake: false))
+        {
+            _commands.Signal();
+        }
+    }
+
+    /// <summary>Queues a command for the loop; false once it stopped. When batches run inline (memory mode), the caller
+    /// then runs them itself unless another thread already does, so a command may be answered before this returns.</summary>
+    private bool Add(Command command)
+    {
+        var inline = Volatile.Read(ref _inline) == 1;
+        if (!_commands.TryAdd(command, wake: !inline)) return false;
+        if (inline) Drive(handOffAfter: MaxInlineBatches);
+        return true;
+    }
 
     private static StorageUnavailableException Stopped() => new("The node is stopping or its store failed.");
 
     private void Run()
     {
-        var pending = new List<Command>();
-        var batch = new CommitBatch(_state, _waits, _store);
-        var served = batch.Served;
-        var sequenced = new List<SequencedEvent>();
         _followsPrimary = _state.FollowsPrimary;
         try
         {
             if (_readOnly) EnterReadOnly(_log.UnwritableReason);
-            while (_commands.Take(pending, MaxBatch))
+            if (_runsInline)
             {
-                // Event instants never run backwards in log order, even if the wall clock steps back.
-                var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
-                if (now < _lastNow) now = _lastNow;
-                _lastNow = batch.Now = now;
-                batch.CommittedSequence = _lastSequence;
-                if (_readOnly && _log.Writable) LeaveReadOnly();
-                foreach (var command in pending)
-                {
-                    if (_readOnly && !command.Reads) command.Fail(Unwritable());
-                    // The queue was deleted after the request was admitted: nothing to do but say so.
-                    else if (command.Queue is { } queue && !_state.Contains(queue)) command.Fail(new QueueNotFoundException(queue));
-                    else command.Execute(batch);
-                }
-
-                _waits.Serve(batch, served);
-
-                if (batch.RebaseTo is { } rebase)
-                {
-                    // The state was replaced whole, and its store rewritten, by the command that set it.
-                    Volatile.Write(ref _lastSequence, rebase);
-                    batch.RebaseTo = null;
-                }
-                else if (batch.Events.Count > 0 && !TryAppend(batch, sequenced, pending, served))
-                {
-                    PublishQueues();
-                    Clear(pending, served, batch, sequenced);
-                    continue;
-                }
-
-                PublishQueues();
-                batch.CommittedSequence = _lastSequence;
-                foreach (var command in pending) command.Complete();
-                foreach (var (waiter, messages) in served) waiter.Complete(messages);
-                Clear(pending, served, batch, sequenced);
-                Volatile.Write(ref _parked, _waits.Parked);
-                ArmWakeTimer(now);
+                RunInline();
+                return;
             }
 
+            while (_commands.Take(_pending, MaxBatch)) Commit();
             _stopped.TrySetResult();
         }
         catch (Exception error)
         {
-            LogFault(_logger, error);
-            _commands.Complete();
-            var failure = new StorageUnavailableException("The store failed; nothing was acknowledged.", error);
-            foreach (var command in pending) command.Fail(failure);
-            foreach (var (waiter, _) in served) waiter.Fail(failure);
-            _waits.FailAll(failure);
-            foreach (var command in _commands.Drain()) command.Fail(failure);
-            _faulted.TrySetResult(error);
-            _stopped.TrySetResult();
+            Fault(error);
         }
+    }
+
+    /// <summary>How many batches a caller runs in a row before it hands what is still queued to the loop's thread: a
+    /// request thread answers its own command in its first batch and should not serve everyone else's for long.</summary>
+    private const int MaxInlineBatches = 4;
+
+    /// <summary>The loop's thread when callers run batches themselves (memory mode): it runs what they hand over, and
+    /// at the stop what is left.</summary>
+    private void RunInline()
+    {
+        // From here on callers run batches; what was queued before is taken below, first thing.
+        Interlocked.Exchange(ref _inline, 1);
+        do
+        {
+            Drive(handOffAfter: int.MaxValue);
+        }
+        while (_commands.WaitForSignal());
+
+        // Stopping: nothing more is queued. Take the batches over for good once the thread running one lets go.
+        var spin = new SpinWait();
+        while (Interlocked.CompareExchange(ref _owner, 1, 0) != 0)
+        {
+            if (_faulted.Task.IsCompleted) return; // the thread that failed holds on to them and answered everything
+            spin.SpinOnce();
+        }
+
+        while (_commands.TakeNow(_pending, MaxBatch) > 0)
+            if (!TryCommit()) return;
+        _stopped.TrySetResult();
+    }
+
+    /// <summary>Runs queued batches on this thread unless another thread is running them (that one looks at the queue
+    /// again once it lets go, so nothing queued is left behind). After <paramref name="handOffAfter"/> batches, what is
+    /// still queued goes to the loop's thread. Never throws: a failure faults the broker (see <see cref="Fault"/>).</summary>
+    private void Drive(int handOffAfter)
+    {
+        var batches = 0;
+        while (Interlocked.CompareExchange(ref _owner, 1, 0) == 0)
+        {
+            while (_commands.TakeNow(_pending, MaxBatch) > 0)
+            {
+                // A failed batch keeps the ownership: nothing runs after a fault.
+                if (!TryCommit()) return;
+                if (++batches >= handOffAfter && !_commands.IsEmpty)
+                {
+                    Interlocked.Exchange(ref _owner, 0);
+                    _commands.Signal();
+                    return;
+                }
+            }
+
+            // A full fence before looking at the queue: a command added meanwhile by a caller that found this thread
+            // running batches is seen here, or its caller sees the ownership free and runs it.
+            Interlocked.Exchange(ref _owner, 0);
+            if (_commands.IsEmpty) return;
+        }
+    }
+
+    private bool TryCommit()
+    {
+        try
+        {
+            Commit();
+            return true;
+        }
+        catch (Exception error)
+        {
+            Fault(error);
+            return false;
+        }
+    }
+
+    /// <summary>One batch: the commands in <see cref="_pending"/> decided in order, parked consumers served, the events
+    /// appended as one write, then the callers answered.</summary>
+    private void Commit()
+    {
+        var pending = _pending;
+        var batch = _batch;
+        var served = batch.Served;
+        var sequenced = _sequenced;
+        // Event instants never run backwards in log order, even if the wall clock steps back.
+        var now = Instant.FromDateTimeOffset(_time.GetUtcNow());
+        if (now < _lastNow) now = _lastNow;
+        _lastNow = batch.Now = now;
+        batch.CommittedSequence = _lastSequence;
+        if (_readOnly && _log.Writable) LeaveReadOnly();
+        foreach (var command in pending)
+        {
+            if (_readOnly && !command.Reads) command.Fail(Unwritable());
+            // The queue was deleted after the request was admitted: nothing to do but say so.
+            else if (command.Queue is { } queue && !_state.Contains(queue)) command.Fail(new QueueNotFoundException(queue));
+            else command.Execute(batch);
+        }
+
+        _waits.Serve(batch, served);
+
+        if (batch.RebaseTo is { } rebase)
+        {
+            // The state was replaced whole, and its store rewritten, by the command that set it.
+            Volatile.Write(ref _lastSequence, rebase);
+            batch.RebaseTo = null;
+        }
+        else if (batch.Events.Count > 0 && !TryAppend(batch, sequenced, pending, served))
+        {
+            PublishQueues();
+            Clear(pending, served, batch, sequenced);
+            return;
+        }
+
+        PublishQueues();
+        batch.CommittedSequence = _lastSequence;
+        foreach (var command in pending) command.Complete();
+        foreach (var (waiter, messages) in served) waiter.Complete(messages);
+        Clear(pending, served, batch, sequenced);
+        Volatile.Write(ref _parked, _waits.Parked);
+        ArmWakeTimer(now);
+    }
+
+    /// <summary>Anything thrown while running a batch stops the loop: the batch, every parked consumer and every later
+    /// command are answered 503, and <see cref="Faulted"/> completes.</summary>
+    private void Fault(Exception error)
+    {
+        LogFault(_logger, error);
+        _commands.Complete();
+        var failure = new StorageUnavailableException("The store failed; nothing was acknowledged.", error);
+        foreach (var command in _pending) command.Fail(failure);
+        foreach (var (waiter, _) in _batch.Served) waiter.Fail(failure);
+        _waits.FailAll(failure);
+        foreach (var command in _commands.Drain()) command.Fail(failure);
+        _faulted.TrySetResult(error);
+        _stopped.TrySetResult();
     }
 
     private static void Clear(List<Command> pending, List<(Waiter, IReadOnlyList<MessageSnapshot>)> served, CommitBatch batch,

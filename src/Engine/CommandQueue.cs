@@ -13,8 +13,9 @@ internal sealed class CommandQueue : IDisposable
     private volatile bool _completed;
 
     /// <summary>Adds a command; false once the queue is completed (the node is stopping or failed): then the command was
-    /// not queued, and the caller answers it.</summary>
-    public bool TryAdd(Command command)
+    /// not queued, and the caller answers it. Without <paramref name="wake"/>, a sleeping loop is left asleep: the
+    /// caller runs the batch itself (<see cref="Broker"/>'s requests over the transient log).</summary>
+    public bool TryAdd(Command command, bool wake = true)
     {
         // Announced before the check, so Complete can wait for adds in flight: after it returns, nothing more arrives.
         Interlocked.Increment(ref _adding);
@@ -28,8 +29,40 @@ internal sealed class CommandQueue : IDisposable
             Interlocked.Decrement(ref _adding);
         }
 
-        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Set();
+        if (wake && Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1) _wake.Set();
         return true;
+    }
+
+    public bool IsEmpty => _queue.IsEmpty;
+
+    /// <summary>Moves up to <paramref name="max"/> queued commands into <paramref name="into"/> without waiting; how many.</summary>
+    public int TakeNow(List<Command> into, int max)
+    {
+        while (into.Count < max && _queue.TryDequeue(out var command)) into.Add(command);
+        return into.Count;
+    }
+
+    /// <summary>Wakes the loop's thread whether or not it announced sleep (it hands batches over to it).</summary>
+    public void Signal()
+    {
+        try
+        {
+            _wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The broker stopped and was disposed meanwhile: its thread took what was left before it ended.
+        }
+    }
+
+    /// <summary>Sleeps until <see cref="Signal"/> or <see cref="Complete"/>; false once completed.</summary>
+    public bool WaitForSignal()
+    {
+        _wake.Wait();
+        // Reset before the caller looks at the queue: a signal sent after this point is not lost, and one sent before
+        // it concerns commands queued before it, which the caller is about to take.
+        _wake.Reset();
+        return !_completed;
     }
 
     /// <summary>No command is added from now on (adds in flight finish first); a waiting loop wakes, takes what is

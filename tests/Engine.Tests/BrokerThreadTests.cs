@@ -54,16 +54,87 @@ public sealed class BrokerThreadTests
         await broker.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Over_the_transient_log_a_caller_runs_its_own_batch_and_is_answered_at_once()
+    {
+        var observer = new ThreadObserver();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        await using var broker = new Broker(new QueueSet([new QueueDefinition(Q, null, 1, 30, null)]), EngineStore.InMemory(), clock);
+        broker.AddObserver(observer);
+        broker.Start();
+        // Once the loop's thread has taken what was queued before it ran, callers run their batches themselves.
+        await broker.PushAsync(Q, new PushRequest(Guid.NewGuid(), "first", null, null, null, null, null, null));
+        await WaitUntilAsync(() => observer.Threads.Count == 1);
+
+        var caller = Environment.CurrentManagedThreadId;
+        var push = broker.PushAsync(Q, new PushRequest(Guid.NewGuid(), "inline", null, null, null, null, null, null));
+
+        Assert.True(push.IsCompletedSuccessfully);
+        Assert.Equal(caller, observer.Ids[^1]);
+        Assert.NotEqual("Spartan commit loop", observer.Threads[^1].Name);
+    }
+
+    [Fact]
+    public async Task Over_the_transient_log_concurrent_callers_never_run_two_batches_at_once_and_all_are_answered()
+    {
+        var observer = new ThreadObserver();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var broker = new Broker(new QueueSet([new QueueDefinition(Q, null, 5, 30, null)]), EngineStore.InMemory(), clock);
+        broker.AddObserver(observer);
+        broker.Start();
+
+        const int callers = 8, each = 500;
+        var deleted = 0;
+        var work = Enumerable.Range(0, callers).Select(c => Task.Run(async () =>
+        {
+            for (var i = 0; i < each; i++)
+            {
+                await broker.PushAsync(Q, new PushRequest(Guid.NewGuid(), $"{c}/{i}", null, null, null, null, null, null));
+                if (i % 2 == 1)
+                {
+                    var popped = await broker.PopWaitAsync(Q, 1, TimeSpan.Zero, Ct);
+                    if (popped.Count == 1 && (await broker.DeleteAsync(Q, popped[0].Id, popped[0].Receipt)).Outcome == Outcome.Ok)
+                        Interlocked.Increment(ref deleted);
+                }
+            }
+        }, Ct)).ToArray();
+        await Task.WhenAll(work).WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var counts = await broker.CountAsync(Q);
+        await broker.StopAsync();
+        // A command sent after the stop is refused, not left waiting.
+        await Assert.ThrowsAsync<StorageUnavailableException>(() =>
+            broker.PushAsync(Q, new PushRequest(Guid.NewGuid(), "late", null, null, null, null, null, null)).WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        await broker.DisposeAsync();
+
+        Assert.Equal(callers * each - deleted, counts.Size);
+        Assert.True(deleted > 0);
+        Assert.Equal(0, observer.Overlaps);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 1000 && !condition(); i++) await Task.Delay(10, Ct);
+        Assert.True(condition());
+    }
+
     private sealed class ThreadObserver : ICommitObserver
     {
         public List<(string? Name, bool Pool)> Threads { get; } = [];
         public List<int> Ids { get; } = [];
 
+        private int _inside;
+
+        /// <summary>Times a batch was committed while another one was (must stay 0).</summary>
+        public int Overlaps { get; private set; }
+
         public void Committed(IReadOnlyList<SequencedEvent> events, TimeSpan writeTime)
         {
+            if (Interlocked.Increment(ref _inside) != 1) Overlaps++;
             var thread = Thread.CurrentThread;
             Threads.Add((thread.Name, thread.IsThreadPoolThread));
             Ids.Add(thread.ManagedThreadId);
+            Thread.Yield(); // widen the window in which a second batch would overlap this one
+            Interlocked.Decrement(ref _inside);
         }
     }
 }

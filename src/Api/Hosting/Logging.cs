@@ -27,6 +27,11 @@ public static class Logging
         logging.AddFilter("FastEndpoints", level <= LogLevel.Debug ? level : LogLevel.Warning);
         // The host logs a failed start with its whole stack trace; the CLI says it in one line instead (SPEC §5).
         logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level <= LogLevel.Debug ? level : LogLevel.Critical);
+        // ASP.NET Core starts an Activity and a log scope for every request while this category is enabled at any level
+        // (HostingApplicationDiagnostics checks Critical), which costs each request allocations and an async-local
+        // context to carry through every await. Its own lines are each request's start and end (Information) and start-up
+        // failures, which the CLI reports itself; so it is off unless debug or trace is asked for (issue 15).
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", level <= LogLevel.Debug ? level : LogLevel.None);
         logging.AddSimpleConsole(console =>
         {
             console.SingleLine = true;

@@ -48,15 +48,20 @@ public static class SpartanServer
         app.UseRouting();
         // After routing (the endpoint and its route values are known), before the endpoint reads any body byte.
         app.UseMiddleware<RequestGate>();
-        app.UseOpenApi(openApi =>
+        // The document and its page live under /_/; every other request skips their middlewares (an async step each,
+        // the page's a static-file lookup among them) instead of passing through them on its way to its endpoint.
+        app.UseWhen(static context => context.Request.Path.StartsWithSegments("/_"), docs =>
         {
-            openApi.DocumentName = OpenApiDocument;
-            openApi.Path = "/_/openapi.json";
-        });
-        app.UseSwaggerUi(ui =>
-        {
-            ui.Path = "/_/docs";
-            ui.DocumentPath = "/_/openapi.json";
+            docs.UseOpenApi(openApi =>
+            {
+                openApi.DocumentName = OpenApiDocument;
+                openApi.Path = "/_/openapi.json";
+            });
+            docs.UseSwaggerUi(ui =>
+            {
+                ui.Path = "/_/docs";
+                ui.DocumentPath = "/_/openapi.json";
+            });
         });
         app.UseFastEndpoints(fe =>
         {
@@ -91,6 +96,7 @@ public static class SpartanServer
         services.AddSingleton(new AccessKeys(config.AccessKeys));
         services.AddSingleton(new DeclaredQueues(config.Queues));
         services.AddSingleton(limits);
+        services.AddSingleton<DirectRoutes>();
         services.AddSingleton(config.Sqs);
         services.AddSingleton<SqsLimits>();
         services.AddSingleton<QueueUrls>();

@@ -8,12 +8,15 @@ namespace Spartan.Api.Http;
 /// pre-processor answers.</remarks>
 public sealed class BodyGate(ApiLimits limits) : IGlobalPreProcessor
 {
-    public Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct)
+    public Task PreProcessAsync(IPreProcessorContext context, CancellationToken ct) => CheckAsync(context.HttpContext, context.Request);
+
+    /// <summary>The checks, for FastEndpoints (above) and for the routes that <see cref="RequestGate"/> runs itself
+    /// (<see cref="DirectRoutes"/>); a request that fails one is answered, and the response has then started.</summary>
+    public Task CheckAsync(HttpContext http, object? request)
     {
-        var http = context.HttpContext;
         if (http.ResponseStarted()) return Task.CompletedTask;
 
-        var validated = context.Request as IValidatedBody;
+        var validated = request as IValidatedBody;
         if (http.Features.Get<RequestBodyState>() is { } state)
             return state.TooLarge
                 ? TooLarge(http)

@@ -28,9 +28,12 @@ public sealed class JsonBodyBinder<TRequest>(ApiLimits limits, ILoggerFactory lo
 
     private readonly ILogger _logger = loggers.CreateLogger("Spartan.Api.Http.JsonBodyBinder");
 
-    public async ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct)
+    public ValueTask<TRequest> BindAsync(BinderContext ctx, CancellationToken ct) => BindAsync(ctx.HttpContext, ct);
+
+    /// <summary>Reads the body of <paramref name="http"/>: for FastEndpoints (above) and for the routes that
+    /// <see cref="RequestGate"/> runs itself (<see cref="DirectRoutes"/>).</summary>
+    public async ValueTask<TRequest> BindAsync(HttpContext http, CancellationToken ct)
     {
-        var http = ctx.HttpContext;
         var limit = IsBatch ? limits.BatchRequestLimit : limits.RequestLimit;
         var reader = http.Request.BodyReader;
         BodyBuffer? copied = null;

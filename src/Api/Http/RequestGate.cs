@@ -11,7 +11,8 @@ namespace Spartan.Api.Http;
 /// (413) — so a refused request costs no more memory than its headers.</summary>
 /// <remarks>What needs the body (decoded size, syntax, validity) is answered by <see cref="BodyGate"/> once
 /// <see cref="JsonBodyBinder{T}"/> has read it, which keeps SPEC's order: those checks all come after these.</remarks>
-public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker broker, ApiLimits limits, NodeInfo node)
+public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker broker, ApiLimits limits, NodeInfo node,
+    DirectRoutes direct)
 {
     public const string QueueRouteValue = "queue";
 
@@ -46,7 +47,8 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
                 $"A request to this route may hold at most {limit} bytes.");
 
         context.BoundBody(limit);
-        return next(context);
+        // The single-message routes are run from here rather than through the rest of the pipeline (DirectRoutes).
+        return rule.Direct is { } route ? direct.RunAsync(route, context) : next(context);
     }
 
     /// <summary>Answers a failed access check with the status and title of SPEC §3.4.</summary>

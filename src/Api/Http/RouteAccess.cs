@@ -48,16 +48,21 @@ public enum BodyKind
 /// built so that a request costs one metadata lookup.</summary>
 public sealed record GateRule(Access Access, bool Writes, BodyKind Body)
 {
+    /// <summary>Set for a route the gate runs itself once the request passed (<see cref="DirectRoutes"/>).</summary>
+    public DirectRoute? Direct { get; init; }
+
     /// <summary>Reads the rule off an endpoint being built; an endpoint that says nothing about its access and has no
     /// <c>{queue}</c> fails the build, so no route is ever left open by omission.</summary>
     public static GateRule For(EndpointBuilder endpoint, BodyKind body)
     {
         RouteAccess? declared = null;
+        DirectRoute? direct = null;
         var writes = false;
         foreach (var item in endpoint.Metadata)
         {
             if (item is RouteAccess access) declared = access;
             else if (item is WritesState) writes = true;
+            else if (item is DirectRoute run) direct = run;
         }
 
         var queueRoute = endpoint is RouteEndpointBuilder route && route.RoutePattern.GetParameter(RequestGate.QueueRouteValue) is not null;
@@ -67,6 +72,6 @@ public sealed record GateRule(Access Access, bool Writes, BodyKind Body)
             throw new InvalidOperationException($"{endpoint.DisplayName}: a {{queue}} route always needs a key covering its queue and may only declare RouteAccess.WildcardKey.");
         if (!queueRoute && declared is null)
             throw new InvalidOperationException($"{endpoint.DisplayName}: a route without {{queue}} must declare its RouteAccess.");
-        return new GateRule(declared?.Access ?? Access.QueueKey, writes, body);
+        return new GateRule(declared?.Access ?? Access.QueueKey, writes, body) { Direct = direct };
     }
 }

@@ -10,7 +10,7 @@ public sealed class DeleteEndpoint(Broker broker) : Endpoint<MessageIdBody, Dele
     public override void Configure()
     {
         Delete("/{queue}");
-        Options(b => b.WithMetadata(WritesState.Instance));
+        Options(b => b.WithMetadata(WritesState.Instance, DirectRoute.Delete));
         Summary(s =>
         {
             s.Summary = "Delete (acknowledge) a message";
@@ -24,12 +24,15 @@ public sealed class DeleteEndpoint(Broker broker) : Endpoint<MessageIdBody, Dele
         });
     }
 
-    public override async Task HandleAsync(MessageIdBody req, CancellationToken ct)
+    public override Task HandleAsync(MessageIdBody req, CancellationToken ct) => HandleAsync(HttpContext, broker, req);
+
+    /// <summary>The delete itself, once the body passed <see cref="BodyGate"/>; <see cref="DirectRoutes"/> runs it too.</summary>
+    public static async Task HandleAsync(HttpContext http, Broker broker, MessageIdBody req)
     {
-        var decision = await broker.DeleteAsync(HttpContext.QueueName(), req.MessageId(), req.ParsedReceipt());
+        var decision = await broker.DeleteAsync(http.QueueName(), req.MessageId(), req.ParsedReceipt());
         if (decision.Message is { } message)
-            await Replies.OkAsync(HttpContext, new DeleteResponse(MessageJson.From(message)), ApiJson.Web.DeleteResponse);
+            await Replies.OkAsync(http, new DeleteResponse(MessageJson.From(message)), ApiJson.Web.DeleteResponse);
         else
-            await Replies.OutcomeAsync(HttpContext, decision.Outcome);
+            await Replies.OutcomeAsync(http, decision.Outcome);
     }
 }

@@ -13,6 +13,7 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
         Get("/{queue}");
         Options(b => b.WithMetadata(
             WritesState.Instance,
+            DirectRoute.Pop,
             new QueryParameter("wait", "Seconds to wait for a visible message (0-20, default 0)"),
             new QueryParameter("timeout", "Seconds this reservation lasts instead of the message's timeout (0-43200)")));
         Summary(s =>
@@ -28,19 +29,22 @@ public sealed class PopEndpoint(Broker broker) : EndpointWithoutRequest<MessageJ
         });
     }
 
-    public override async Task HandleAsync(CancellationToken ct)
+    public override Task HandleAsync(CancellationToken ct) => HandleAsync(HttpContext, broker, ct);
+
+    /// <summary>The pop itself; <see cref="DirectRoutes"/> runs it too.</summary>
+    public static async Task HandleAsync(HttpContext http, Broker broker, CancellationToken ct)
     {
-        if (QueryArgs.Read(HttpContext, "wait", 0, QueryArgs.MaxWaitSeconds, 0, out var problem) is not { } wait
-            || !QueryArgs.ReadTimeout(HttpContext, out var timeout, out problem))
+        if (QueryArgs.Read(http, "wait", 0, QueryArgs.MaxWaitSeconds, 0, out var problem) is not { } wait
+            || !QueryArgs.ReadTimeout(http, out var timeout, out problem))
         {
-            await Problems.WriteAsync(HttpContext, StatusCodes.Status400BadRequest, Problems.InvalidRequest, problem);
+            await Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.InvalidRequest, problem);
             return;
         }
 
-        var messages = await broker.PopWaitAsync(HttpContext.QueueName(), 1, TimeSpan.FromSeconds(wait), ct, timeout);
+        var messages = await broker.PopWaitAsync(http.QueueName(), 1, TimeSpan.FromSeconds(wait), ct, timeout);
         if (messages.Count == 0)
-            await Problems.WriteAsync(HttpContext, StatusCodes.Status404NotFound, Problems.NoMessageAvailable);
+            await Problems.WriteAsync(http, StatusCodes.Status404NotFound, Problems.NoMessageAvailable);
         else
-            await Replies.OkAsync(HttpContext, MessageJson.From(messages[0]), ApiJson.Web.MessageJson);
+            await Replies.OkAsync(http, MessageJson.From(messages[0]), ApiJson.Web.MessageJson);
     }
 }

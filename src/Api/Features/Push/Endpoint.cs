@@ -10,7 +10,7 @@ public sealed class PushEndpoint(Broker broker) : Endpoint<PushBody, PushRespons
     public override void Configure()
     {
         Post("/{queue}");
-        Options(b => b.WithMetadata(WritesState.Instance));
+        Options(b => b.WithMetadata(WritesState.Instance, DirectRoute.Push));
         Summary(s =>
         {
             s.Summary = "Push a message";
@@ -25,9 +25,12 @@ public sealed class PushEndpoint(Broker broker) : Endpoint<PushBody, PushRespons
         });
     }
 
-    public override async Task HandleAsync(PushBody req, CancellationToken ct)
+    public override Task HandleAsync(PushBody req, CancellationToken ct) => HandleAsync(HttpContext, broker, req);
+
+    /// <summary>The push itself, once the body passed <see cref="BodyGate"/>; <see cref="DirectRoutes"/> runs it too.</summary>
+    public static async Task HandleAsync(HttpContext http, Broker broker, PushBody req)
     {
-        var id = await broker.PushAsync(HttpContext.QueueName(), req.ToRequest(Guid.NewGuid()));
-        await Replies.OkAsync(HttpContext, new PushResponse(id), ApiJson.Web.PushResponse);
+        var id = await broker.PushAsync(http.QueueName(), req.ToRequest(Guid.NewGuid()));
+        await Replies.OkAsync(http, new PushResponse(id), ApiJson.Web.PushResponse);
     }
 }
