@@ -23,9 +23,7 @@ internal static class ClientCommand
         var messages = options.Long("--messages", 200_000, 1_000, 10_000_000);
         var producers = options.Int("--producers", 16, 1, 256);
         var consumers = options.Int("--consumers", 16, 1, 256);
-        var modes = (options.Text("--modes") ?? $"{ServerMode.Memory.Name},{ServerMode.LogAlways.Name}")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ServerMode.Parse).Distinct().ToList();
+        var modes = ServerMode.ParseList(options.Text("--modes") ?? ServerMode.MemoryAndLogAlways);
 
         var rows = new List<Row>();
         var warnings = new List<string>();

@@ -23,9 +23,7 @@ internal static class DeleteQueueCommand
         var messages = options.Long("--messages", 100_000, 100, 10_000_000);
         var clients = options.Int("--clients", 4, 1, 256);
         var rounds = options.Int("--rounds", 3, 1, 100);
-        var modes = (options.Text("--modes") ?? $"{ServerMode.Memory.Name},{ServerMode.LogAlways.Name}")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ServerMode.Parse).Distinct().ToList();
+        var modes = ServerMode.ParseList(options.Text("--modes") ?? ServerMode.MemoryAndLogAlways);
 
         var rows = new List<Row>();
         var warnings = new List<string>();

@@ -23,9 +23,7 @@ internal static class ReplicationCommand
         var messages = options.Long("--messages", 100_000, 100, 100_000_000);
         var clients = options.Int("--clients", 16, 1, 1024);
         var idle = options.Int("--idle-samples", 50, 1, 10_000);
-        var modes = (options.Text("--modes") ?? ServerMode.LogAlways.Name)
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ServerMode.Parse).Distinct().ToList();
+        var modes = ServerMode.ParseList(options.Text("--modes") ?? ServerMode.LogAlways.Name);
 
         var rows = new List<Row>();
         var warnings = new List<string>();

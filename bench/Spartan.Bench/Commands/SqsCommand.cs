@@ -71,9 +71,7 @@ internal static class SqsCommand
     }
 
     private static List<ServerMode> Modes(Options options) =>
-        (options.Text("--modes") ?? $"{ServerMode.Memory.Name},{ServerMode.LogAlways.Name}")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ServerMode.Parse).Distinct().ToList();
+        ServerMode.ParseList(options.Text("--modes") ?? ServerMode.MemoryAndLogAlways);
 
     private static double? Median(IEnumerable<SqsRound> rounds, Func<SqsRound, double?> ratio)
     {

@@ -23,9 +23,7 @@ internal static class WorkloadsCommand
         var messages = options.Long("--messages", quick ? 20_000 : 200_000, 100, 100_000_000);
         var clients = options.Int("--clients", 16, 1, 1024);
         var sizes = quick ? Sizes.Quick(messages, clients) : Sizes.Full(messages, clients);
-        var modes = (options.Text("--modes") ?? string.Join(',', ServerMode.All.Select(m => m.Name)))
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(ServerMode.Parse).Distinct().ToList();
+        var modes = ServerMode.ParseList(options.Text("--modes") ?? string.Join(',', ServerMode.All.Select(m => m.Name)));
 
         var rows = new List<Row>();
         var warnings = new List<string>();

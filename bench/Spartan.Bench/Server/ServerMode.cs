@@ -16,6 +16,13 @@ internal sealed record ServerMode(string Name, string Description)
 
     public bool Persists => this != Memory;
 
+    /// <summary>The modes of a <c>--modes</c> list (comma-separated names), each once, in the order given.</summary>
+    public static List<ServerMode> ParseList(string list) =>
+        list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).Distinct().ToList();
+
+    /// <summary>memory and log-always: the default pair of the commands that compare a fast and a durable node.</summary>
+    public static string MemoryAndLogAlways => $"{Memory.Name},{LogAlways.Name}";
+
     public static ServerMode Parse(string name) =>
         All.FirstOrDefault(m => m.Name == name)
         ?? throw new ArgumentException($"unknown mode \"{name}\" (expected {string.Join(", ", All.Select(m => m.Name))})");
