@@ -22,7 +22,7 @@ internal static class Program
     private static readonly string[] AbValued = ["--a", "--b", "--label-a", "--label-b", "--rounds", "--modes", "--messages", "--clients", "--json"];
     private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
-    private static readonly string[] ClientValued = ["--messages", "--producers", "--consumers", "--modes", "--json"];
+    private static readonly string[] ClientValued = ["--messages", "--producers", "--consumers", "--windows", "--modes", "--json"];
     private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] SqsValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] FloorValued = ["--spartan", "--floor", "--rounds", "--messages", "--clients", "--json"];

@@ -41,4 +41,19 @@ internal sealed class Options
     }
 
     public int Int(string name, int fallback, int min, int max) => (int)Long(name, fallback, min, max);
+
+    /// <summary>A comma-separated list of integers, each from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public IReadOnlyList<int> Ints(string name, string fallback, int min, int max)
+    {
+        var text = Text(name) ?? fallback;
+        var values = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+                throw new ArgumentException($"{name}: expected integers from {min} to {max}, separated by commas, got \"{text}\"");
+            values.Add(value);
+        }
+
+        return values;
+    }
 }

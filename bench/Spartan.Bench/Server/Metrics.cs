@@ -18,6 +18,21 @@ internal static partial class Metrics
         return null;
     }
 
+    /// <summary>The sum of every series of the metric <paramref name="name"/> (all its label sets).</summary>
+    public static async Task<double> SumAsync(HttpClient http, Uri server, string name, CancellationToken ct)
+    {
+        var text = await http.GetStringAsync(new Uri(server, "/_/metrics"), ct);
+        var sum = 0.0;
+        foreach (Match line in SeriesLine().Matches(text))
+        {
+            var series = line.Groups[1].Value;
+            if (series == name || (series.StartsWith(name, StringComparison.Ordinal) && series[name.Length] == '{'))
+                sum += double.Parse(line.Groups[2].Value, CultureInfo.InvariantCulture);
+        }
+
+        return sum;
+    }
+
     /// <summary>Polls every 2 ms until <paramref name="series"/> equals <paramref name="value"/>; throws at the deadline.</summary>
     public static async Task WaitForAsync(HttpClient http, Uri server, string series, double value, TimeSpan deadline, CancellationToken ct)
     {

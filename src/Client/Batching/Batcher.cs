@@ -153,6 +153,9 @@ internal abstract class Batcher<TItem, TResult> : IAsyncDisposable
                 foreach (var entry in batch) entry.Fail(e);
             }
 
+            // The callers just answered resume on the pool; the ones that call again at once (a producer awaiting each
+            // push) get into the next batch instead of leaving it to whoever happened to be waiting.
+            await Task.Yield();
             lock (_gate)
             {
                 _inFlight = false;
