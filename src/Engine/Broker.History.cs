@@ -13,6 +13,7 @@ public sealed partial class Broker
     private History _history;
     private long _lineage; // how many times the store's content was replaced or rewound; changed by the loop, under the gate
     private bool _epochPending;
+    private long? _pendingEpochNumber; // the number etcd gave an epoch still pending (cluster mode)
 
     /// <summary>The node's history id and epochs, as its store holds them.</summary>
     public History History => Volatile.Read(ref _history);
@@ -83,9 +84,10 @@ public sealed partial class Broker
 
     /// <summary>Loop only: writes a new epoch beginning at <paramref name="start"/>, or leaves it pending (and the node
     /// read-only) while the store takes no writes, so no event of this writer is stored outside an epoch.</summary>
-    private bool TryBeginEpoch(long start, out Epoch epoch)
+    private bool TryBeginEpoch(long start, out Epoch epoch, long? number = null)
     {
-        var history = _history.Begin(start, out epoch);
+        if (number is null && _epochPending) number = _pendingEpochNumber;
+        var history = _history.Begin(start, out epoch, number);
         if (_log.Writable)
         {
             try
@@ -93,6 +95,7 @@ public sealed partial class Broker
                 _store.History.Write(history);
                 Volatile.Write(ref _history, history);
                 _epochPending = false;
+                _pendingEpochNumber = null;
                 LogEpoch(_logger, epoch, history.ShortId);
                 return true;
             }
@@ -103,6 +106,7 @@ public sealed partial class Broker
         }
 
         _epochPending = true;
+        _pendingEpochNumber = number;
         if (!_readOnly) EnterReadOnly(_log.UnwritableReason);
         return false;
     }
@@ -129,6 +133,9 @@ public sealed partial class Broker
         public Task<T> Task => _done.Task;
 
         public override bool Reads => reads;
+
+        // The history and the store's content are the replication session's to change on a follower.
+        public override bool FollowerRuns => true;
 
         public sealed override void Execute(CommitBatch batch) => _result = Run(batch);
 

@@ -273,6 +273,7 @@ public sealed partial class Broker : IAsyncDisposable
         foreach (var command in pending)
         {
             if (_readOnly && !command.Reads) command.Fail(Unwritable());
+            else if (_following && !command.FollowerRuns) command.Fail(new NotPrimaryException());
             // The queue was deleted after the request was admitted: nothing to do but say so.
             else if (command.Queue is { } queue && !_state.Contains(queue)) command.Fail(new QueueNotFoundException(queue));
             else command.Execute(batch);
@@ -280,13 +281,15 @@ public sealed partial class Broker : IAsyncDisposable
 
         _waits.Serve(batch, served);
 
+        var wrote = batch.Events.Count > 0;
         if (batch.RebaseTo is { } rebase)
         {
             // The state was replaced whole, and its store rewritten, by the command that set it.
             Volatile.Write(ref _lastSequence, rebase);
             batch.RebaseTo = null;
+            wrote = false;
         }
-        else if (batch.Events.Count > 0 && !TryAppend(batch, sequenced, pending, served))
+        else if (wrote && !TryAppend(batch, sequenced, pending, served))
         {
             PublishQueues();
             Clear(pending, served, batch, sequenced);
@@ -295,8 +298,7 @@ public sealed partial class Broker : IAsyncDisposable
 
         PublishQueues();
         batch.CommittedSequence = _lastSequence;
-        foreach (var command in pending) command.Complete();
-        foreach (var (waiter, messages) in served) waiter.Complete(messages);
+        Answer(pending, served, wrote);
         Clear(pending, served, batch, sequenced);
         Volatile.Write(ref _parked, _waits.Parked);
         ArmWakeTimer(now);

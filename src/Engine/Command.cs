@@ -35,6 +35,10 @@ internal abstract class Command
     /// still serves. Commands write unless they say otherwise, so a new one is never served by mistake.</summary>
     public virtual bool Reads => false;
 
+    /// <summary>True for what a node that follows a primary still runs (cluster mode, SPEC §13): reads, and what applies
+    /// the primary's stream. Everything else would decide events of its own there, so it is refused.</summary>
+    public virtual bool FollowerRuns => Reads;
+
     /// <summary>The queue the command acts on, or null for one that acts on none or on several: the loop answers 404
     /// for a queue deleted since the request was admitted, instead of executing it.</summary>
     public virtual string? Queue => null;

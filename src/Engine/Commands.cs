@@ -198,6 +198,8 @@ internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> event
 {
     private ReplicatedOutcome _outcome;
 
+    public override bool FollowerRuns => true;
+
     public override void Execute(CommitBatch batch)
     {
         var next = batch.CommittedSequence + batch.Events.Count + 1;

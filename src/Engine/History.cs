@@ -53,9 +53,14 @@ public sealed class History
 
     /// <summary>Begins an epoch at <paramref name="start"/> (the writer's next sequence): numbered above every epoch known,
     /// with a new id. Epochs starting at or after it are dropped: their events, if any, are not this folder's any more.</summary>
-    public History Begin(long start, out Epoch epoch)
+    /// <param name="start">The writer's next sequence.</param>
+    /// <param name="epoch">The epoch begun.</param>
+    /// <param name="number">The number to give it (cluster mode: the leader key's create revision in etcd); one above the
+    /// highest known when null or not above it, since numbers must rise.</param>
+    public History Begin(long start, out Epoch epoch, long? number = null)
     {
-        epoch = new Epoch((Latest?.Number ?? 0) + 1, Guid.NewGuid(), start);
+        var next = (Latest?.Number ?? 0) + 1;
+        epoch = new Epoch(number is { } n && n > next ? n : next, Guid.NewGuid(), start);
         var kept = new List<Epoch>(Epochs.Count + 1);
         foreach (var e in Epochs)
             if (e.Start < start) kept.Add(e);
