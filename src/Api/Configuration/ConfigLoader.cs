@@ -60,7 +60,7 @@ public static class ConfigLoader
         string file = Path.GetFullPath(path);
         var root = new ConfigTable(ReadToml(text, file), string.Empty, file);
         root.RejectUnknownKeys("queues", "body_size", "gc_timer", "persistence", "queue_settings", "access_keys", "replication", "tls",
-            "allow_runtime_queues", "max_queues", "sqs");
+            "allow_runtime_queues", "max_queues", "sqs", "cluster");
 
         bool runtimeQueues = root.Bool("allow_runtime_queues", defaultValue: true);
         IReadOnlyList<string> queues = ReadQueues(root, allowEmpty: runtimeQueues);
@@ -76,7 +76,9 @@ public static class ConfigLoader
         PersistenceConfig? persistence = root.OptionalTable("persistence") is { } p ? ReadPersistence(p) : null;
         IReadOnlyDictionary<string, QueueSettingsConfig> settings = ReadQueueSettings(root, declared);
         IReadOnlyList<AccessKeyConfig> accessKeys = ReadAccessKeys(root, declared);
-        ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r) : null;
+        ClusterConfig? cluster = root.OptionalTable("cluster") is { } c ? ClusterSection.Read(c) : null;
+        ReplicationConfig? replication = root.OptionalTable("replication") is { } r ? ReadReplication(r, cluster is not null)
+            : cluster is not null ? new ReplicationConfig(ReplicationMode.Cluster, null, null, null) : null;
         TlsConfig? tls = root.OptionalTable("tls") is { } t ? ReadTls(t) : null;
         SqsConfig sqs = root.OptionalTable("sqs") is { } q ? ReadSqs(q) : SqsConfig.Default;
 
@@ -85,6 +87,7 @@ public static class ConfigLoader
             AllowRuntimeQueues = runtimeQueues,
             MaxQueues = maxQueues,
             Sqs = sqs,
+            Cluster = cluster,
         };
     }
 
@@ -246,9 +249,26 @@ public static class ConfigLoader
         return result.AsReadOnly();
     }
 
-    private static ReplicationConfig ReadReplication(ConfigTable table)
+    private static ReplicationConfig ReadReplication(ConfigTable table, bool cluster)
     {
+        if (cluster)
+        {
+            // etcd gives the roles; what is left of [replication] is how the links are secured.
+            foreach (var key in (string[])["mode", "primary", "replica"])
+            {
+                if (table.Has(key))
+                    throw table.ErrorAt(key, "is not used with [cluster]: etcd decides which node is the primary and the primary "
+                        + "finds the replicas in etcd; keep only secret and [replication.tls]");
+            }
+        }
+
         table.RejectUnknownKeys("mode", "secret", "primary", "replica", "tls");
+        if (cluster)
+        {
+            return new ReplicationConfig(ReplicationMode.Cluster, table.OptionalString("secret", secret: true), null, null,
+                table.OptionalTable("tls") is { } clusterTls ? ReadReplicationTls(clusterTls) : null);
+        }
+
         ReplicationMode mode = table.Choice<ReplicationMode>(
             "mode", null, ("primary", ReplicationMode.Primary), ("replica", ReplicationMode.Replica));
         string? secret = table.OptionalString("secret", secret: true);
@@ -352,7 +372,7 @@ public static class ConfigLoader
         return new ReplicaConfig(host, tryTimer);
     }
 
-    private static void CheckHostPort(ConfigTable table, string keyPath, string value, bool anyPort = false)
+    internal static void CheckHostPort(ConfigTable table, string keyPath, string value, bool anyPort = false)
     {
         if (!ConfigRules.IsValidHostPort(value, anyPort))
         {

@@ -30,6 +30,10 @@ public sealed record SpartanConfig(
 
     /// <summary>The <c>[sqs]</c> table (SPEC §11); its defaults when absent.</summary>
     public SqsConfig Sqs { get; init; } = SqsConfig.Default;
+
+    /// <summary>The <c>[cluster]</c> table (SPEC §13); null without one (static replication, §7). With one,
+    /// <see cref="Replication"/> is always set, in <see cref="ReplicationMode.Cluster"/>.</summary>
+    public ClusterConfig? Cluster { get; init; }
 }
 
 /// <summary>The <c>[sqs]</c> table: the SQS-compatible endpoint (SPEC §11).</summary>
@@ -101,6 +105,9 @@ public enum ReplicationMode
 
     /// <summary>Receives a primary's stream.</summary>
     Replica,
+
+    /// <summary>Either, as etcd decides (<c>[cluster]</c>, SPEC §13): the table holds only the link's secret and TLS.</summary>
+    Cluster,
 }
 
 /// <summary>The <c>[replication]</c> table. Both sub-tables may be present; the one matching <see cref="Mode"/> always is.</summary>
