@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Net;
 
-namespace Spartan.EndToEnd.Tests;
+namespace Spartan.Tests.Shared;
 
 /// <summary>A loopback port this test owns for its whole life: a socket bound to it (chosen by the system, port 0)
 /// with <c>SO_REUSEADDR</c>, never listening, closed on dispose.</summary>
@@ -14,7 +14,8 @@ namespace Spartan.EndToEnd.Tests;
 /// <item>the replication port of a replica a test restarts: <c>spartan</c> is .NET, whose listening sockets set
 /// <c>SO_REUSEADDR</c> on Linux, and such a socket may bind and listen on a port that other <c>SO_REUSEADDR</c>
 /// sockets hold without listening (socket(7)). So each start of the replica binds this port again, and while it is
-/// down nobody else can take it.</item>
+/// down nobody else can take it. Go's listeners set <c>SO_REUSEADDR</c> too, so a test's <c>etcd</c> is restarted on
+/// its reserved client and peer ports the same way.</item>
 /// </list>
 /// While a replica listens on the port, the reservation cannot be taken (bind refuses a port with a listener): reserve
 /// first, then start the replica on <see cref="Port"/>.
