@@ -15,7 +15,7 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
 {
     private readonly Func<HttpClient> _http;
     private readonly HttpClient? _owned;
-    private readonly Uri? _base;
+    private readonly NodeRoute _route;
     private readonly ConcurrentDictionary<string, PushBatcher> _pushers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DeleteBatcher> _deleters = new(StringComparer.Ordinal);
     private int _disposed;
@@ -43,7 +43,7 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
         options.Validate();
         _http = http;
         Options = options;
-        _base = options.BaseAddress is { } b ? WithSlash(b) : null;
+        _route = new NodeRoute(options.BaseAddress, options.Nodes);
     }
 
     /// <summary>The options this client was made with; change them before the first call only.</summary>
@@ -76,7 +76,7 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
     private static Func<HttpClient> Check(HttpClient http, SpartanClientOptions? options)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (http.BaseAddress is null && options?.BaseAddress is null)
+        if (http.BaseAddress is null && options?.BaseAddress is null && options?.Nodes.Count is null or 0)
             throw new ArgumentException("Give the HttpClient a BaseAddress, or set SpartanClientOptions.BaseAddress.", nameof(http));
         return () => http;
     }
@@ -84,7 +84,8 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
     private static Func<HttpClient> OwnClient(SpartanClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.BaseAddress is null) throw new ArgumentException("SpartanClientOptions.BaseAddress is required.", nameof(options));
+        if (options.BaseAddress is null && options.Nodes.Count == 0)
+            throw new ArgumentException("SpartanClientOptions.BaseAddress (or Nodes) is required.", nameof(options));
         // Long polls are bounded per request (RequestTimeout + wait), so the client-wide timeout stays out of the way;
         // pooled connections are renewed so that a DNS change is followed.
         var handler = new RetryHandler(options.MaxRetries, options.RetryDelay, options.TimeProvider)
@@ -94,9 +95,6 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
         var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         return () => client;
     }
-
-    private static Uri WithSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 
     internal PushBatcher Pusher(string queue)
     {
@@ -128,37 +126,98 @@ public sealed partial class SpartanClient : IAsyncDisposable, IDisposable
     }
 
     /// <summary>One exchange: the answer when it is a success; null when it is a 404 titled <paramref name="nullWhen"/>;
-    /// otherwise the typed exception of its problem. <paramref name="wait"/> lengthens the timeout of a long poll.</summary>
+    /// otherwise the typed exception of its problem. <paramref name="wait"/> lengthens the timeout of a long poll. In a
+    /// cluster, a <c>503 Not primary</c> or a node that refuses the connection sends the call on to the primary or the
+    /// next node (<see cref="SpartanClientOptions.FollowLeader"/>).</summary>
     internal async Task<HttpResponseMessage?> ExchangeAsync(HttpMethod method, string path, HttpContent? content,
         CancellationToken ct, bool idempotent = false, TimeSpan wait = default, string? nullWhen = null, Guid? messageId = null)
     {
         ThrowIfDisposed();
-        using var request = new HttpRequestMessage(method, _base is null ? new Uri(path, UriKind.Relative) : new Uri(_base, path))
+        for (var hop = 0; ; hop++)
+        {
+            var node = _route.Current;
+            var mayHop = Options.FollowLeader && hop < Options.MaxLeaderHops;
+            HttpResponseMessage response;
+            try
+            {
+                response = await SendOnceAsync(method, node, path, content, idempotent, wait, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException refused) when (mayHop && node is not null && _route.HasAlternatives && NeverSent(refused))
+            {
+                _route.Skip(node);
+                await HopDelayAsync(hop, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (response.IsSuccessStatusCode) return response;
+            using (response)
+            {
+                var problem = await ReadProblemAsync(response, ct).ConfigureAwait(false);
+                if (mayHop && response.StatusCode == HttpStatusCode.ServiceUnavailable && problem?.Title == NotPrimary)
+                {
+                    if (Leader(response, node) is { } leader) _route.Follow(node!, leader);
+                    else _route.Skip(node);
+                    await HopDelayAsync(hop, ct).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (response.StatusCode == HttpStatusCode.NotFound && nullWhen is not null && problem?.Title == nullWhen) return null;
+                throw ProblemMapper.Map(response.StatusCode, problem?.Title ?? response.ReasonPhrase, problem?.Detail, messageId);
+            }
+        }
+    }
+
+    private const string NotPrimary = "Not primary";
+    private const string LeaderHeader = "Spartan-Leader";
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri? node, string path, HttpContent? content,
+        bool idempotent, TimeSpan wait, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, node is null ? new Uri(path, UriKind.Relative) : new Uri(node, path))
         {
             Content = content,
         };
-        if (Options.AccessKey is { } key) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        if (idempotent) request.Options.Set(RetryHandler.Idempotent, true);
-
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        if (Options.RequestTimeout != Timeout.InfiniteTimeSpan) deadline.CancelAfter(Options.RequestTimeout + wait);
-        HttpResponseMessage response;
         try
         {
-            response = await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{method} {path}: no answer within {Options.RequestTimeout + wait}.");
-        }
+            if (Options.AccessKey is { } key) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            if (idempotent) request.Options.Set(RetryHandler.Idempotent, true);
 
-        if (response.IsSuccessStatusCode) return response;
-        using (response)
-        {
-            var problem = await ReadProblemAsync(response, ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.NotFound && nullWhen is not null && problem?.Title == nullWhen) return null;
-            throw ProblemMapper.Map(response.StatusCode, problem?.Title ?? response.ReasonPhrase, problem?.Detail, messageId);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            if (Options.RequestTimeout != Timeout.InfiniteTimeSpan) deadline.CancelAfter(Options.RequestTimeout + wait);
+            try
+            {
+                return await _http().SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested && deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{method} {path}: no answer within {Options.RequestTimeout + wait}.");
+            }
         }
+        finally
+        {
+            // The content goes with the call, not with this attempt: a hop sends it again.
+            request.Content = null;
+            request.Dispose();
+        }
+    }
+
+    /// <summary>The primary a <c>503 Not primary</c> names, unless it is the node that answered.</summary>
+    private static Uri? Leader(HttpResponseMessage response, Uri? node) =>
+        response.Headers.TryGetValues(LeaderHeader, out var values) && Uri.TryCreate(values.FirstOrDefault(), UriKind.Absolute, out var leader)
+        && node is not null && NodeRoute.WithSlash(leader) != node
+            ? leader
+            : null;
+
+    /// <summary>A connection that was never made (refused, unreachable): nothing reached the node, so another may take
+    /// the call, whatever it is.</summary>
+    private static bool NeverSent(HttpRequestException error) =>
+        error.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
+
+    /// <summary>Grows from the retry delay, capped at 2 s: a failover takes a few seconds.</summary>
+    private Task HopDelayAsync(int hop, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromTicks(Math.Min(Options.RetryDelay.Ticks << Math.Min(hop, 4), TimeSpan.FromSeconds(2).Ticks));
+        return hop == 0 ? Task.CompletedTask : Task.Delay(delay, Options.TimeProvider, ct);
     }
 
     /// <summary>An exchange whose answer is read as <typeparamref name="T"/>.</summary>

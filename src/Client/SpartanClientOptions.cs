@@ -6,6 +6,21 @@ public sealed class SpartanClientOptions
     /// <summary>The node's address (<c>http://127.0.0.1:5680/</c>); when null, the given <see cref="HttpClient"/>'s base address.</summary>
     public Uri? BaseAddress { get; set; }
 
+    /// <summary>The nodes of a cluster (SPEC §13), tried in turn: a node that cannot be reached, or answers
+    /// <c>503 Not primary</c> without naming the primary, passes the call to the next. When set, <see cref="BaseAddress"/>
+    /// may stay null (the first node is used first).</summary>
+    public IList<Uri> Nodes { get; } = [];
+
+    /// <summary>Whether a <c>503 Not primary</c> answer sends the call again to the node its <c>Spartan-Leader</c> header
+    /// names (or to the next of <see cref="Nodes"/>), up to <see cref="MaxLeaderHops"/> times (default true). Nothing was
+    /// done by a node that answered so, except in the rare case of a role change after the write was stored: such a write
+    /// can then be stored twice (at least once, as SQS).</summary>
+    public bool FollowLeader { get; set; } = true;
+
+    /// <summary>How many times one call follows the leader or moves to another node before it fails (default 8); the
+    /// waits between hops grow from <see cref="RetryDelay"/>, so a failover of a few seconds is ridden out.</summary>
+    public int MaxLeaderHops { get; set; } = 8;
+
     /// <summary>The access key, sent as <c>Authorization: Bearer KEY</c>; null on a node without keys.</summary>
     public string? AccessKey { get; set; }
 
@@ -50,5 +65,10 @@ public sealed class SpartanClientOptions
         if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != System.Threading.Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "A request timeout must be positive.");
         ArgumentNullException.ThrowIfNull(TimeProvider);
+        if (MaxLeaderHops < 0) throw new ArgumentOutOfRangeException(nameof(MaxLeaderHops), MaxLeaderHops, "Hops cannot be negative.");
+        foreach (var node in Nodes)
+        {
+            if (!node.IsAbsoluteUri) throw new ArgumentException($"Node address {node} is not absolute.", nameof(Nodes));
+        }
     }
 }

@@ -10,6 +10,7 @@ public sealed partial class Broker
 {
     private ICommitBarrier? _barrier;
     private bool _following;
+    private bool _leading;
 
     /// <summary>True while this node follows a primary (cluster mode): it takes no write of its own.</summary>
     public bool Following => Volatile.Read(ref _following);
@@ -40,7 +41,8 @@ public sealed partial class Broker
     }
 
     /// <summary>Begins an epoch numbered <paramref name="number"/> (above every number known here, or the next one
-    /// above them) at the next sequence, then decides events again. Answers the epoch, or null while the store takes
+    /// above them) at the next sequence, then decides events again, and from then on refuses another primary's stream
+    /// (an old primary that has not noticed yet must not write into the new one's history) until it follows again. Answers the epoch, or null while the store takes
     /// no writes (it is begun as soon as it does).</summary>
     public Task<Epoch?> LeadAsync(long number) => Enqueue(new LeadCommand(this, number));
 
@@ -70,8 +72,9 @@ public sealed partial class Broker
         }
         catch (Exception error)
         {
-            var failure = error as StorageUnavailableException
-                ?? new StorageUnavailableException("No replica acknowledged the write in time.", error);
+            var failure = error is StorageUnavailableException or NotPrimaryException
+                ? error
+                : new StorageUnavailableException("The write could not be acknowledged.", error);
             foreach (var command in pending) command.Fail(failure);
             foreach (var (waiter, _) in served) waiter.Fail(failure);
             return;
@@ -87,6 +90,7 @@ public sealed partial class Broker
         {
             if (broker._following) return false;
             Volatile.Write(ref broker._following, true);
+            broker._leading = false;
             broker._followsPrimary = true;
             batch.State.FollowsPrimary = true;
             batch.Waits.FailAll(new NotPrimaryException("This node stepped down; another node is the primary now."));
@@ -104,12 +108,13 @@ public sealed partial class Broker
             // The epoch first, synced, and only then a decision of this writer (SPEC §13).
             var begun = broker.TryBeginEpoch(batch.CommittedSequence + batch.Events.Count + 1, out var epoch, number);
             Volatile.Write(ref broker._following, false);
+            broker._leading = true;
             broker._followsPrimary = false;
             if (!broker._readOnly) batch.State.FollowsPrimary = false;
             return begun ? epoch : null;
         }
     }
 
-    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Following the primary: this node takes no writes of its own")]
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Following the primary: this node takes no writes of its own")]
     private static partial void LogFollowing(ILogger logger);
 }

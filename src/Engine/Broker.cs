@@ -274,6 +274,8 @@ public sealed partial class Broker : IAsyncDisposable
         {
             if (_readOnly && !command.Reads) command.Fail(Unwritable());
             else if (_following && !command.FollowerRuns) command.Fail(new NotPrimaryException());
+            else if (_leading && command.FollowerRuns && !command.Reads)
+                command.Fail(new NotPrimaryException("This node leads the cluster; it takes no other node's stream."));
             // The queue was deleted after the request was admitted: nothing to do but say so.
             else if (command.Queue is { } queue && !_state.Contains(queue)) command.Fail(new QueueNotFoundException(queue));
             else command.Execute(batch);

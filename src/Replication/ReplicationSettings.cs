@@ -53,5 +53,13 @@ public sealed class ReplicaProgress
 
     internal void Connect(bool connected) => Volatile.Write(ref _connected, connected ? 1 : 0);
 
-    internal void Acknowledge(long sequence) => Volatile.Write(ref _acked, sequence);
+    /// <summary>Told of every acknowledgement, on the replicator's task (cluster mode: what <c>ack = "replica"</c> waits
+    /// for). Set before the replicator runs.</summary>
+    public Action<long>? OnAcknowledged { get; set; }
+
+    internal void Acknowledge(long sequence)
+    {
+        Volatile.Write(ref _acked, sequence);
+        OnAcknowledged?.Invoke(sequence);
+    }
 }

@@ -116,6 +116,18 @@ public sealed class BrokerRoleTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_leader_refuses_another_primarys_stream_until_it_follows_again()
+    {
+        var broker = Create(new EngineStore(_log));
+        broker.Start();
+        await broker.LeadAsync(5);
+
+        await Assert.ThrowsAsync<NotPrimaryException>(() => broker.ApplyReplicatedAsync([new SequencedEvent(1, Pushed("old primary"))]));
+        await broker.FollowAsync();
+        Assert.Equal(1, (await broker.ApplyReplicatedAsync([new SequencedEvent(1, Pushed("new primary"))])).Applied);
+    }
+
+    [Fact]
     public async Task An_epoch_number_not_above_the_known_ones_becomes_the_next_one()
     {
         var history = new MemoryHistoryStore(new History(Guid.NewGuid(), [new Epoch(80, Guid.NewGuid(), 1)]));

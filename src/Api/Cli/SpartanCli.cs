@@ -47,6 +47,7 @@ public static class SpartanCli
             config, init, start, replica,
         };
         root.Subcommands.Add(DumpCommand.Build(config, output, error));
+        root.Subcommands.Add(ClusterCommand.Build(config, output, error));
 
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -58,7 +59,7 @@ public static class SpartanCli
 
         if (result.CommandResult.Command == root && result.Action is null)
         {
-            await error.WriteLineAsync("A command is required: init, start, replica or dump. Run 'spartan --help' for usage.");
+            await error.WriteLineAsync("A command is required: init, start, replica, dump or cluster. Run 'spartan --help' for usage.");
             return Usage;
         }
 

@@ -93,7 +93,7 @@ public static partial class StartCommand
         catch (Exception failure) when (IsAddressInUse(failure))
         {
             // The replication port is bound by the node's replication part, before Kestrel binds the HTTP address.
-            var taken = failure is SocketException && config.Replication?.Replica?.Host is { } replicationHost
+            var taken = failure is SocketException && (config.Cluster?.AdvertiseReplication ?? config.Replication?.Replica?.Host) is { } replicationHost
                 ? replicationHost
                 : address.ToString();
             LogAddressInUse(logger, taken);
@@ -144,6 +144,8 @@ public static partial class StartCommand
     /// <summary>Configurations this command must not run, and why (SPEC §5).</summary>
     private static string? Refusal(SpartanConfig config, bool replica)
     {
+        if (config.Cluster is not null && replica)
+            return "this node is in a [cluster]: etcd decides its role; run `spartan start` on every cluster node.";
         var isReplica = config.Replication?.Mode == ReplicationMode.Replica;
         if (!replica && isReplica)
             return "replication.mode is \"replica\": run `spartan replica` to follow the primary, or set " +

@@ -26,7 +26,8 @@ public sealed partial class CommitLoopPart(Broker broker, IEnumerable<ICommitObs
             lifetime.StopApplication();
         }, CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         // A replica takes its primary's epochs; a writer begins its own (or, on a full disk, as soon as it can write).
-        if (config.Replication?.Mode == ReplicationMode.Replica) return;
+        // A cluster node does both when etcd makes it the primary (ClusterHost).
+        if (config.Replication?.Mode is ReplicationMode.Replica or ReplicationMode.Cluster) return;
         await broker.BeginEpochAsync();
         // SPEC §10: the declared queues' settings win over stored ones; the difference is recorded as events, so that
         // replay and replicas agree. On a full disk this fails, and the node serves what it has read-only.

@@ -6,7 +6,7 @@ namespace Spartan.Api.Hosting;
 
 /// <summary>Makes every error problem+json (SPEC §3.4): a failed store is 503, a queue deleted under a request 404, a request Kestrel could not read is
 /// 4xx, an unknown route or method gets a problem body, and anything unexpected is a 500 with no stack trace.</summary>
-public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorResponses> logger)
+public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorResponses> logger, ClusterCoordination? cluster = null)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -22,6 +22,12 @@ public sealed partial class ErrorResponses(RequestDelegate next, ILogger<ErrorRe
         {
             await Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.StorageUnavailable,
                 "Nothing was acknowledged.");
+            return;
+        }
+        catch (NotPrimaryException) when (!context.Response.HasStarted && cluster is not null)
+        {
+            // Admitted while primary, refused by the commit loop or its barrier: the role changed under the request.
+            await RequestGate.NotPrimaryAsync(context, cluster);
             return;
         }
         catch (QueueNotFoundException) when (!context.Response.HasStarted)

@@ -42,7 +42,8 @@ public sealed class MaintenanceJobs(Broker broker, TimeProvider time, GcInterval
 
         public async Task RunAsync()
         {
-            if (Interlocked.Exchange(ref _running, 1) == 1) return;
+            // A cluster node that follows decides nothing by time: its primary's expiries and GC arrive as events.
+            if (broker.Following || Interlocked.Exchange(ref _running, 1) == 1) return;
             try
             {
                 await job();

@@ -8,6 +8,9 @@ public sealed record NodeInfo(string Role, string Version)
 {
     public const string ReplicaRole = "replica";
 
+    /// <summary>A cluster node's role changes while it runs; <c>/_/health</c> and <c>/_/cluster</c> say which it has.</summary>
+    public const string ClusterRole = "cluster";
+
     public static string BuildVersion { get; } = ReadVersion();
 
     public static NodeInfo For(SpartanConfig config) => new(
@@ -15,6 +18,7 @@ public sealed record NodeInfo(string Role, string Version)
         {
             ReplicationMode.Primary => "primary",
             ReplicationMode.Replica => ReplicaRole,
+            ReplicationMode.Cluster => ClusterRole,
             _ => "standalone",
         },
         BuildVersion);

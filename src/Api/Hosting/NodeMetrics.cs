@@ -19,7 +19,8 @@ public sealed class NodeMetrics : ICommitObserver
     private readonly Gauge _parked;
     private readonly Counter _pushed, _reserved, _deleted, _requeued, _expired, _deadLettered;
 
-    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links, NodeStorage storage, TimeProvider time)
+    public NodeMetrics(Broker broker, DeclaredQueues queues, ReplicationLinks links, NodeStorage storage, TimeProvider time,
+        ClusterCoordination? cluster = null)
     {
         Registry = Metrics.NewCustomRegistry();
         // process_* and dotnet_*: CPU, memory, threads, GC collections, as every .NET service exports them.
@@ -57,6 +58,7 @@ public sealed class NodeMetrics : ICommitObserver
         var behind = links.Replica is null ? null : factory.CreateGauge("spartan_replica_lag_seconds",
             "Replica: how far behind its primary it is (while disconnected: since it last heard from it).");
 
+        var clusterMetrics = cluster is null ? null : new ClusterMetrics(factory, cluster);
         foreach (var name in queues.InOrder) For(name);
         Registry.AddBeforeCollectCallback(async cancel =>
         {
@@ -73,6 +75,7 @@ public sealed class NodeMetrics : ICommitObserver
             }
 
             _parked.Set(broker.ParkedConsumers);
+            clusterMetrics?.Update();
             var now = NodaTime.Instant.FromDateTimeOffset(time.GetUtcNow());
             foreach (var replica in links.Replicas)
             {

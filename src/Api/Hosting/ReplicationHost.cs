@@ -26,7 +26,8 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (config.Replication is not { } replication) return Task.CompletedTask;
+        // A cluster node's links change with its role: ClusterHost runs them.
+        if (config.Replication is not { } replication || config.Cluster is not null) return Task.CompletedTask;
         var settings = Settings(config, replication);
         if (replication.Mode == ReplicationMode.Primary)
         {
@@ -81,7 +82,7 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
         TimeProvider time)
     {
         var replication = config.Replication!;
-        var host = replication.Replica!.Host;
+        var host = config.Cluster?.AdvertiseReplication ?? replication.Replica!.Host;
         var colon = host.LastIndexOf(':');
         var listen = HostAddress.TryParse(host, out var address)
             ? address.EndPoint
@@ -107,6 +108,13 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
         var lines = new List<string>();
         foreach (var (queue, s) in config.QueueSettings)
             lines.Add($"{queue}:{s.DeadLetter}:{s.MaxTries}:{s.Timeout}:{s.Delay}");
+        if (config.Cluster is { } cluster)
+        {
+            // A cluster's links must come back within a failover's budget, and a dead one be noticed within a lease.
+            return new ReplicationSettings($"{cluster.Node}@{cluster.AdvertiseReplication}", config.Queues, Handshake.SettingsDigest(lines),
+                replication.Secret, TimeSpan.FromSeconds(1), cluster.Ttl);
+        }
+
         var nodeId = replication.Mode == ReplicationMode.Replica
             ? $"replica@{replication.Replica!.Host}"
             : $"primary@{Environment.MachineName}";
@@ -123,9 +131,11 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
 /// replica's bound server; and the TLS material both use, which SIGHUP reloads.</summary>
 public sealed class ReplicationLinks
 {
-    private readonly List<ReplicaProgress> _replicas = [];
+    // Replaced whole on each change: a cluster's primary adds and drops links while scrapes read them.
+    private ReplicaProgress[] _replicas = [];
+    private readonly Lock _changing = new();
 
-    public IReadOnlyList<ReplicaProgress> Replicas => _replicas;
+    public IReadOnlyList<ReplicaProgress> Replicas => Volatile.Read(ref _replicas);
 
     /// <summary>On a replica, its server (bound when replication starts).</summary>
     public ReplicaServer? Replica { get; internal set; }
@@ -134,5 +144,13 @@ public sealed class ReplicationLinks
     /// <see cref="ReplicationTls.Reload"/> re-reads its files.</summary>
     public ReplicationTls? Tls { get; init; }
 
-    internal void Add(ReplicaProgress progress) => _replicas.Add(progress);
+    internal void Add(ReplicaProgress progress)
+    {
+        lock (_changing) Volatile.Write(ref _replicas, [.. _replicas, progress]);
+    }
+
+    internal void Remove(ReplicaProgress progress)
+    {
+        lock (_changing) Volatile.Write(ref _replicas, [.. _replicas.Where(p => p != progress)]);
+    }
 }

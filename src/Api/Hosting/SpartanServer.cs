@@ -106,13 +106,31 @@ public static class SpartanServer
         services.AddSingleton(storage);
         services.AddSingleton(storage.Engine);
         var replica = config.Replication?.Mode == ReplicationMode.Replica;
+        var cluster = config.Cluster is not null;
         // A replica decides nothing by time: expiry and GC arrive as its primary's events.
-        storage.State.FollowsPrimary = replica;
-        services.AddSingleton(sp => new Broker(storage.State, storage.Engine, sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Broker>>()));
+        storage.State.FollowsPrimary = replica || cluster;
+        services.AddSingleton(sp =>
+        {
+            var broker = new Broker(storage.State, storage.Engine, sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<Broker>>());
+            if (cluster)
+            {
+                // A cluster node follows until etcd makes it the primary, and answers writes only as the barrier allows.
+                _ = broker.FollowAsync();
+                broker.SetCommitBarrier(sp.GetRequiredService<ClusterBarrier>());
+            }
+
+            return broker;
+        });
+        if (config.Cluster is { } clusterConfig)
+        {
+            services.AddSingleton(sp => ClusterCoordination.Connect(clusterConfig, sp.GetRequiredService<ILogger<ClusterCoordination>>()));
+            services.AddSingleton<ClusterBarrier>();
+            services.AddSingleton<ClusterHost>();
+        }
         services.AddSingleton<NodeMetrics>();
         services.AddSingleton<ICommitObserver>(static sp => sp.GetRequiredService<NodeMetrics>());
-        if (config.Replication?.Mode == ReplicationMode.Primary)
+        if (config.Replication?.Mode == ReplicationMode.Primary || cluster)
         {
             services.AddSingleton(static sp => new RetainedEvents().StartingAfter(sp.GetRequiredService<Broker>().CommittedSequence));
             services.AddSingleton<ICommitObserver>(static sp => sp.GetRequiredService<RetainedEvents>());
@@ -120,7 +138,7 @@ public static class SpartanServer
 
         services.AddSingleton(sp =>
         {
-            if (replica)
+            if (replica || cluster)
                 links.Replica ??= ReplicationHost.NewReplicaServer(config, sp.GetRequiredService<Broker>(),
                     sp.GetRequiredService<ILoggerFactory>(), links.Tls, sp.GetRequiredService<TimeProvider>());
             return links;
@@ -140,7 +158,7 @@ public static class SpartanServer
             {
                 sp.GetRequiredService<SnapshotJob>(),
                 sp.GetRequiredService<CommitLoopPart>(),
-                sp.GetRequiredService<ReplicationHost>(),
+                cluster ? sp.GetRequiredService<ClusterHost>() : sp.GetRequiredService<ReplicationHost>(),
             };
             if (!replica) parts.Add(sp.GetRequiredService<MaintenanceJobs>());
             parts.Add(sp.GetRequiredService<CompactionJob>());

@@ -5,6 +5,7 @@ using Spartan.Api.Features.Backup;
 using Spartan.Api.Features.BatchDelete;
 using Spartan.Api.Features.BatchPop;
 using Spartan.Api.Features.BatchPush;
+using Spartan.Api.Features.Cluster;
 using Spartan.Api.Features.Delete;
 using Spartan.Api.Features.Health;
 using Spartan.Api.Features.Push;
@@ -33,6 +34,7 @@ namespace Spartan.Api.Http;
 [JsonSerializable(typeof(SizeResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(PrimaryLinkJson))]
+[JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(BatchPushBody))]
 [JsonSerializable(typeof(BatchPushResponse))]
 [JsonSerializable(typeof(BatchPopResponse))]

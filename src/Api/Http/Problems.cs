@@ -25,6 +25,10 @@ public static class Problems
     public const string StaleReceipt = "Stale receipt";
     public const string MessageTooLarge = "Message too large";
     public const string ReadOnlyReplica = "Read-only replica";
+    public const string NotPrimary = "Not primary";
+
+    /// <summary>On a cluster's 503 <c>Not primary</c>: where the primary's HTTP is (SPEC §13).</summary>
+    public const string LeaderHeader = "Spartan-Leader";
     public const string StorageUnavailable = "Storage unavailable";
     public const string NoPersistence = "No persistence";
     public const string NotReady = "Not ready";

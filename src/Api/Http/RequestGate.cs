@@ -12,7 +12,7 @@ namespace Spartan.Api.Http;
 /// <remarks>What needs the body (decoded size, syntax, validity) is answered by <see cref="BodyGate"/> once
 /// <see cref="JsonBodyBinder{T}"/> has read it, which keeps SPEC's order: those checks all come after these.</remarks>
 public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker broker, ApiLimits limits, NodeInfo node,
-    DirectRoutes direct)
+    DirectRoutes direct, ClusterCoordination? cluster = null)
 {
     public const string QueueRouteValue = "queue";
 
@@ -41,6 +41,12 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
             return RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.ReadOnlyReplica,
                 "This node is a replica; send writes to its primary.");
 
+        if (cluster is not null && rule.Writes && !cluster.MayAcknowledge)
+        {
+            context.LeaveBodyUnread();
+            return NotPrimaryAsync(context, cluster);
+        }
+
         var limit = rule.Body == BodyKind.Batch ? limits.BatchRequestLimit : limits.RequestLimit;
         if (rule.Body != BodyKind.None && request.ContentLength > limit)
             return RefuseAsync(context, StatusCodes.Status413PayloadTooLarge, Problems.MessageTooLarge,
@@ -59,6 +65,14 @@ public sealed class RequestGate(RequestDelegate next, AccessKeys keys, Broker br
             "Expected 'Authorization: Bearer <key>'."),
         _ => RefuseAsync(http, StatusCodes.Status401Unauthorized, Problems.AccessDenied),
     };
+
+    /// <summary>503 <c>Not primary</c>, naming the primary in <c>Spartan-Leader</c> when there is one (SPEC §13).</summary>
+    public static Task NotPrimaryAsync(HttpContext context, ClusterCoordination cluster)
+    {
+        if (cluster.LeaderUrl(context.Request.Scheme) is { } leader) context.Response.Headers[Problems.LeaderHeader] = leader;
+        return Problems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.NotPrimary,
+            "This node is not the cluster's primary: send writes to the node in Spartan-Leader, or retry once one is elected.");
+    }
 
     /// <summary>Answers before the body is read, and makes sure it never is.</summary>
     private static Task RefuseAsync(HttpContext context, int status, string title, string? detail = null)

@@ -9,13 +9,18 @@ namespace Spartan.Replication.Replica;
 // holding the streaming lock; a failure ends the session like any other.
 public sealed partial class ReplicaServer
 {
+    /// <summary>A further check of a primary's history before its plan is followed (cluster mode: this node leads, or
+    /// the primary's newest epoch is older than the cluster's): the reason to refuse it, or null.</summary>
+    public Func<Engine.History, string?>? Admission { get; set; }
+
     /// <summary>Agrees with the primary where the stream resumes; returns its plan once accepted and acted on.</summary>
     private async Task<Plan> AgreeAsync(PeerConnection connection, string primary, CancellationToken ct)
     {
         var mine = new ReplicaHistory(broker.History, broker.CommittedSequence, broker.RewindFloor);
         await connection.SendAsync(FrameType.History, o => WireCodec.Write(mine, o), ct);
         var plan = WireCodec.ReadPlan((await connection.ExpectAsync(ct, FrameType.Plan)).Payload);
-        var refusal = HistoryMatch.Stale(mine.History, plan.History)
+        var refusal = Admission?.Invoke(plan.History)
+                      ?? HistoryMatch.Stale(mine.History, plan.History)
                       ?? (HistoryMatch.Unsafe(plan, mine) is { } unsafePlan ? $"an unsafe plan: {unsafePlan}" : null);
         if (refusal is not null) throw await RefusalAsync(connection, primary, refusal, ct);
 

@@ -9,8 +9,11 @@ namespace Spartan.Api.Features.Health;
 
 /// <summary><c>GET /_/health[?ready=1]</c>: liveness, role and version; on a replica, how it follows its primary. Never
 /// needs a key. <c>ready=1</c> answers 503 on a replica that is disconnected or more than 10 s behind (SPEC §8).</summary>
-public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimeProvider time) : EndpointWithoutRequest<HealthResponse>
+public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimeProvider time, IServiceProvider services)
+    : EndpointWithoutRequest<HealthResponse>
 {
+    private readonly ClusterCoordination? _cluster = services.GetService<ClusterCoordination>();
+
     public override void Configure()
     {
         Get("/_/health");
@@ -33,7 +36,11 @@ public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimePr
     public override async Task HandleAsync(CancellationToken ct)
     {
         var now = Instant.FromDateTimeOffset(time.GetUtcNow());
-        var view = links.Replica?.Status.Read(now);
+        // A cluster node is a replica or the primary as etcd says now; only a replica follows a primary.
+        var role = _cluster?.Node?.Role is { } current
+            ? current == Replication.Cluster.ClusterRole.Primary ? "primary" : NodeInfo.ReplicaRole
+            : node.Role;
+        var view = role == NodeInfo.ReplicaRole ? links.Replica?.Status.Read(now) : null;
         if (view is { } replica && HttpContext.Request.Query["ready"] == "1" && !Ready(replica))
         {
             await Problems.WriteAsync(HttpContext, StatusCodes.Status503ServiceUnavailable, Problems.NotReady,
@@ -46,7 +53,7 @@ public sealed class HealthEndpoint(NodeInfo node, ReplicationLinks links, TimePr
         var primary = view is { } v
             ? new PrimaryLinkJson(v.Connected, v.Applied, Math.Round(v.LagSeconds, 3), v.LastContact is { } at ? Rfc3339.Format(at, 0) : null)
             : null;
-        await Replies.OkAsync(HttpContext, new HealthResponse("ok", node.Role, node.Version, primary), ApiJson.Web.HealthResponse);
+        await Replies.OkAsync(HttpContext, new HealthResponse("ok", role, node.Version, primary), ApiJson.Web.HealthResponse);
     }
 
     private static bool Ready(ReplicaView view) => view.Connected && view.LagSeconds <= ReplicaStatus.ReadyLag.TotalSeconds;

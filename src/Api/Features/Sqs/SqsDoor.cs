@@ -10,7 +10,7 @@ namespace Spartan.Api.Features.Sqs;
 /// (aws-sdk-js posts to the queue URL itself) is answered here, before routing, in the AWS JSON 1.0 protocol; the query
 /// protocol's <c>Action=</c> requests get <c>InvalidAction</c>. Everything else goes on to the native API.</summary>
 public sealed partial class SqsDoor(RequestDelegate next, SqsActions actions, SqsAuthentication authentication, NodeInfo node,
-    SqsLimits limits, ILogger<SqsDoor> logger)
+    SqsLimits limits, ILogger<SqsDoor> logger, ClusterCoordination? cluster = null)
 {
     private const string TargetPrefix = "AmazonSQS.";
     private const string ContentType = "application/x-amz-json-1.0";
@@ -46,6 +46,8 @@ public sealed partial class SqsDoor(RequestDelegate next, SqsActions actions, Sq
             var claimed = authentication.Identify(context.Request);
             if (_replica && action.Writes)
                 throw SqsException.ServiceUnavailable("This node is a replica; send writes to its primary.");
+            if (cluster is not null && action.Writes && !cluster.MayAcknowledge)
+                throw SqsException.ServiceUnavailable("This node is not the cluster's primary; send writes to the primary.");
             (rented, var length) = await ReadBodyAsync(context);
             var body = rented.AsMemory(0, length);
             var caller = authentication.Verify(claimed, context, body.Span);
@@ -64,6 +66,10 @@ public sealed partial class SqsDoor(RequestDelegate next, SqsActions actions, Sq
         catch (StorageUnavailableException) when (!context.Response.HasStarted)
         {
             await AnswerAsync(context, SqsException.ServiceUnavailable("Storage unavailable: nothing was acknowledged."));
+        }
+        catch (NotPrimaryException) when (!context.Response.HasStarted)
+        {
+            await AnswerAsync(context, SqsException.ServiceUnavailable("This node is not the cluster's primary; send writes to the primary."));
         }
         catch (QueueNotFoundException) when (!context.Response.HasStarted)
         {
