@@ -54,14 +54,15 @@ public sealed partial class EtcdCoordination
                     failing = false;
                     retry = FirstRetry;
                 }, stop);
-                // The stream ended without an error (etcd cancelled the watch, e.g. compacted past it): read again now.
-                continue;
+                // The stream ended without an error (etcd cancelled the watch, e.g. compacted past it): read again after
+                // the short pause below, so a stream etcd keeps ending cannot spin.
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
+                // Stopping: the stream ends as a cancellation, or as whatever the connection was doing meanwhile.
                 break;
             }
-            catch (Exception e) when (!stop.IsCancellationRequested)
+            catch (Exception e)
             {
                 // Whatever broke this round (etcd's error, a lost connection, the setup bound, or an exception of the
                 // gRPC stack's own), the watch must go on: a node that stops hearing of leader changes never fails over.
