@@ -1,4 +1,3 @@
-using System.Net.Http;
 using System.Text.Json;
 using dotnet_etcd;
 using dotnet_etcd.interfaces;
@@ -112,7 +111,7 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         }
         catch (LeaseNotFoundException)
         {
-            // Already gone: what revoking was for. (A revoke retried by the channel after a lost answer lands here too.)
+            // Already gone: what revoking was for. (A revoke retried after its answer was lost lands here too.)
         }
     }
 
@@ -135,7 +134,8 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         // The put is the transaction's only write, so the revision it made (the header's) is the key's create revision.
         if (answer.Succeeded) return answer.Header.Revision;
 
-        // Ours already: a campaign the channel retried after its answer was lost, or a second campaign on the same lease.
+        // Ours already: a campaign retried after its answer was lost (it threw CoordinationException but was applied),
+        // or a second campaign on the same lease.
         var holder = answer.Responses[0].ResponseRange.Kvs.FirstOrDefault();
         return holder is not null && holder.Lease == leaseId && holder.Value.ToStringUtf8() == node ? holder.CreateRevision : null;
     }
