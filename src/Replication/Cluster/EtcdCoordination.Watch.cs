@@ -54,15 +54,18 @@ public sealed partial class EtcdCoordination
                     failing = false;
                     retry = FirstRetry;
                 }, stop);
-                // The stream ended without an error (etcd cancelled the watch, e.g. compacted past it): read again now.
-                continue;
+                // The stream ended without an error (etcd cancelled the watch, e.g. compacted past it): read again after
+                // the short pause below, so a stream etcd keeps ending cannot spin.
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
+                // Stopping: the stream ends as a cancellation, or as whatever the connection was doing meanwhile.
                 break;
             }
-            catch (Exception e) when (e is CoordinationException or RpcException or OperationCanceledException or IOException)
+            catch (Exception e)
             {
+                // Whatever broke this round (etcd's error, a lost connection, the setup bound, or an exception of the
+                // gRPC stack's own), the watch must go on: a node that stops hearing of leader changes never fails over.
                 // First failure of an outage at Warning, the retries quieter: a long etcd outage must not flood the log.
                 if (!failing) LogWatchBroke(_logger, e);
                 else LogWatchStillFailing(_logger, e);
@@ -79,15 +82,23 @@ public sealed partial class EtcdCoordination
     /// <summary>One watch stream on the leader key from <paramref name="startRevision"/>, until it ends or fails.</summary>
     private async Task WatchLeaderFromAsync(long startRevision, LeaderReporter reporter, Action onWatching, CancellationToken stop)
     {
-        using var call = _etcd.WatchClient.Watch(RequireLeader, deadline: null, stop);
+        // The stream itself has no deadline (it lasts as long as the watch), but setting it up does: etcd must confirm
+        // the watch within a call's deadline, or this round is given up and the key read again.
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        bound.CancelAfter(_callTimeout);
+        using var call = _etcd.WatchClient.Watch(RequireLeader, deadline: null, bound.Token);
         await call.RequestStream.WriteAsync(new WatchRequest
         {
             CreateRequest = new WatchCreateRequest { Key = Key(_keys.Leader), StartRevision = startRevision },
-        }, stop);
-        while (await call.ResponseStream.MoveNext(stop))
+        }, bound.Token);
+        while (await call.ResponseStream.MoveNext(bound.Token))
         {
             var answer = call.ResponseStream.Current;
-            if (answer.Created) onWatching();
+            if (answer.Created)
+            {
+                bound.CancelAfter(Timeout.InfiniteTimeSpan); // set up: from here HTTP/2 pings watch the connection
+                onWatching();
+            }
             if (answer.Canceled)
             {
                 LogWatchCancelled(_logger, startRevision, answer.CompactRevision, answer.CancelReason);

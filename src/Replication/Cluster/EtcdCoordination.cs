@@ -1,10 +1,10 @@
-using System.Net.Http;
 using System.Text.Json;
 using dotnet_etcd;
 using dotnet_etcd.interfaces;
 using Etcdserverpb;
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Net.Client.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Mvccpb;
@@ -14,10 +14,10 @@ namespace Spartan.Replication.Cluster;
 /// <summary>The cluster's coordination on a real etcd (3.4+), through dotnet-etcd's gRPC channel and etcd's raw KV,
 /// Lease and Watch calls.</summary>
 /// <remarks>
-/// Every unary call carries a gRPC deadline of <c>callTimeout</c> (the caller picks it well under the lease ttl, e.g.
-/// ttl/3), so an unreachable etcd fails a call in bounded time instead of hanging it. dotnet-etcd's channel retries
-/// calls that fail <c>Unavailable</c>; the deadline bounds those retries too. Deadlines are wall-clock (gRPC's own), not
-/// a <see cref="TimeProvider"/>: this class only ever talks to a real etcd; the state machine's tests fake
+/// Every call carries a gRPC deadline of <c>callTimeout</c> (the caller picks it well under the lease ttl, e.g.
+/// ttl/3), so an unreachable etcd fails a call in bounded time instead of hanging it. Each call is one attempt: the
+/// caller (the role state machine) already retries on its own schedule. Deadlines are wall-clock (gRPC's own), not a
+/// <see cref="TimeProvider"/>: this class only ever talks to a real etcd; the state machine's tests fake
 /// <see cref="ICoordination"/> instead.
 /// </remarks>
 public sealed partial class EtcdCoordination : ICoordination, IDisposable
@@ -54,6 +54,11 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         _logger = logger ?? NullLogger.Instance;
         _client = new EtcdClient(string.Join(',', endpoints), configureChannelOptions: options =>
         {
+            // dotnet-etcd's default service config retries every method on Unavailable. Its retrying wrapper around a
+            // streaming call was seen to leave a watch's first write pending for good when the connection under it
+            // was cut, and to throw ArgumentOutOfRangeException when that write was then cancelled. Plain calls, with
+            // round robin over the endpoints kept, fail cleanly instead, and the state machine retries them anyway.
+            options.ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } };
             options.InitialReconnectBackoff = TimeSpan.FromMilliseconds(100);
             options.MaxReconnectBackoff = ReconnectBackoffCap;
             if (options.HttpHandler is SocketsHttpHandler handler)
@@ -106,7 +111,7 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         }
         catch (LeaseNotFoundException)
         {
-            // Already gone: what revoking was for. (A revoke retried by the channel after a lost answer lands here too.)
+            // Already gone: what revoking was for. (A revoke retried after its answer was lost lands here too.)
         }
     }
 
@@ -129,7 +134,8 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         // The put is the transaction's only write, so the revision it made (the header's) is the key's create revision.
         if (answer.Succeeded) return answer.Header.Revision;
 
-        // Ours already: a campaign the channel retried after its answer was lost, or a second campaign on the same lease.
+        // Ours already: a campaign retried after its answer was lost (it threw CoordinationException but was applied),
+        // or a second campaign on the same lease.
         var holder = answer.Responses[0].ResponseRange.Kvs.FirstOrDefault();
         return holder is not null && holder.Lease == leaseId && holder.Value.ToStringUtf8() == node ? holder.CreateRevision : null;
     }
@@ -259,7 +265,7 @@ public sealed partial class EtcdCoordination : ICoordination, IDisposable
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            // The channel cancels a call whose deadline passes while it waits to retry; that is a timeout, not the caller's.
+            // Not the caller's cancellation: the call's own deadline, seen as a cancellation by a stream operation.
             throw new CoordinationException($"etcd {what} did not answer within {_callTimeout.TotalMilliseconds:0} ms", e);
         }
     }

@@ -18,7 +18,8 @@ public sealed class EtcdOutageTests : IAsyncLifetime
     {
         var a = _kit.Connect();
         var b = _kit.Connect();
-        var lease = await a.GrantLeaseAsync(Ttl, Ct);
+        // Longer than the usual ttl: what is under test is the client's recovery, which must not race the lease.
+        var lease = await a.GrantLeaseAsync(TimeSpan.FromSeconds(10), Ct);
         var epoch = (await a.CampaignAsync("node-a", lease.Id, Ct))!.Value;
         await a.PutMemberAsync(Member("node-a"), lease.Id, Ct);
         var watch = _kit.Watch(b);
@@ -52,6 +53,27 @@ public sealed class EtcdOutageTests : IAsyncLifetime
         var leaseB = await b.GrantLeaseAsync(Ttl, Ct);
         var epochB = (await b.CampaignAsync("node-b", leaseB.Id, Ct))!.Value;
         Assert.Equal(new LeaderInfo("node-b", epochB, leaseB.Id), (await watch.NextAsync("the new leader")).Leader);
+    }
+
+    [Fact]
+    public async Task A_lease_outlives_an_etcd_outage_longer_than_its_ttl_because_etcd_restarts_every_ttl_when_it_comes_back()
+    {
+        // What the role state machine must not assume: that etcd being down for a ttl frees the leadership. etcd keeps
+        // leases on disk and, on becoming leader again, gives each its full ttl anew; only after that ttl without a
+        // renewal does the old primary's key go.
+        var a = _kit.Connect();
+        var lease = await a.GrantLeaseAsync(Ttl, Ct);
+        var epoch = (await a.CampaignAsync("node-a", lease.Id, Ct))!.Value;
+
+        await _kit.Etcd.KillAsync();
+        await Task.Delay(Ttl + Ttl / 2, Ct); // the outage itself is what is under test
+        await _kit.Etcd.RestartAsync(Ct);
+
+        // Renewed first, and through a fresh channel (no reconnect backoff left from the outage): the lease's new ttl
+        // runs from etcd's restart, and this must not be what lets it lapse.
+        var renewer = _kit.Connect();
+        Assert.True(await EventuallyAsync(() => renewer.KeepAliveOnceAsync(lease.Id, Ct), "renewal after the restart"));
+        Assert.Equal(new LeaderInfo("node-a", epoch, lease.Id), await renewer.GetLeaderAsync(Ct));
     }
 
     [Fact]

@@ -76,9 +76,16 @@ internal sealed class EtcdTestKit : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var watch in _watches) await watch.DisposeAsync();
-        foreach (var owned in _owned) owned.Dispose();
-        await Etcd.DisposeAsync();
+        // etcd goes whatever else fails here: a cleanup that threw first once left etcd processes behind the test run.
+        try
+        {
+            foreach (var watch in _watches) await watch.DisposeAsync();
+            foreach (var owned in _owned) owned.Dispose();
+        }
+        finally
+        {
+            await Etcd.DisposeAsync();
+        }
     }
 
     /// <summary>A leader watch read one change at a time, each within <see cref="Bound"/>; stopped by its own token so a
