@@ -49,7 +49,8 @@ public sealed partial class Broker
     /// <summary>Loop only: answers a batch that wrote events through the barrier, or at once.</summary>
     private void Answer(List<Command> pending, List<(Waiter Waiter, IReadOnlyList<MessageSnapshot> Messages)> served, bool wrote)
     {
-        if (_barrier is { } barrier && wrote)
+        // Only a writer's own batches wait: a follower's are its primary's stream, acknowledged to that primary.
+        if (_barrier is { } barrier && wrote && !_following)
         {
             var wait = barrier.WaitAsync(_lastSequence);
             if (!wait.IsCompletedSuccessfully)

@@ -53,10 +53,10 @@ internal sealed partial class ReplicationNode : IAsyncDisposable
 
     /// <summary>Runs <c>spartan start</c> or <c>spartan replica</c> on the folder and waits until it listens (a replica:
     /// on HTTP and for its primary).</summary>
-    public async Task StartAsync(string command)
+    public async Task StartAsync(string command, string host = "127.0.0.1:0")
     {
         if (_process is not null) throw new InvalidOperationException($"{Name} is already running");
-        _process = SpartanProcess.Start(_folder.Path, command, "--host", "127.0.0.1:0");
+        _process = SpartanProcess.Start(_folder.Path, command, "--host", host);
         var address = await _process.ListeningAsync();
         _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
@@ -84,6 +84,10 @@ internal sealed partial class ReplicationNode : IAsyncDisposable
         Assert.True(code == 0, $"{Name} exited with {code} on SIGTERM: {process.Stderr}");
         await ForgetAsync();
     }
+
+    /// <summary>Sends <paramref name="signal"/> to the running process (SIGSTOP and SIGCONT freeze and thaw it).</summary>
+    public void Signal(int signal) =>
+        (_process ?? throw new InvalidOperationException($"{Name} is not running")).Signal(signal);
 
     /// <summary>SIGKILL: the node dies at once, mid-whatever.</summary>
     public async Task KillAsync()

@@ -66,15 +66,22 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
         coordination.Dispose();
     }
 
-    public async Task StartLeadingAsync(long epoch, CancellationToken cancellationToken)
+    public Task StartLeadingAsync(long epoch, CancellationToken cancellationToken)
     {
         barrier.Restart();
-        // SPEC §10: the declared queues' settings win over stored ones, recorded as events of this leadership.
+        // Not awaited: with ack = "replica" it waits for a replica, and the role's loop must go on meanwhile.
+        _ = DeclareQueuesAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>SPEC §10: the declared queues' settings win over stored ones, recorded as events of this leadership.</summary>
+    private async Task DeclareQueuesAsync()
+    {
         try
         {
             await broker.DeclareQueuesAsync([.. QueueDefinitions.From(config)]);
         }
-        catch (StorageUnavailableException error)
+        catch (Exception error) when (error is StorageUnavailableException or NotPrimaryException)
         {
             LogNotDeclared(_logger, error.Message);
         }

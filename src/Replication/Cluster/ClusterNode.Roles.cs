@@ -9,7 +9,7 @@ public sealed partial class ClusterNode
     /// <summary>How long a primary holds writes back for a switchover target to catch up before it gives up.</summary>
     public static readonly TimeSpan HandoverLimit = TimeSpan.FromSeconds(30);
 
-    private async Task LeadAsync(long epoch, IReadOnlyList<ClusterMember> members, CancellationToken ct)
+    private async Task LeadAsync(long epoch, IReadOnlyList<ClusterMember> members, long lease, CancellationToken ct)
     {
         _noLeaderSince = null;
         var begun = await _broker.LeadAsync(epoch);
@@ -17,9 +17,10 @@ public sealed partial class ClusterNode
         Volatile.Write(ref _role, (int)ClusterRole.Primary);
         Interlocked.Increment(ref _roleChanges);
         LogLeading(_logger, epoch, begun?.Start ?? _broker.CommittedSequence + 1);
-        await _duties.StartLeadingAsync(epoch, ct);
+        // Streams first: with ack = "replica" the first writes of the leadership wait for a replica.
         _duties.StreamTo(members);
-        await _etcd.PutMemberAsync(Record(), _lease!.Value, ct);
+        await _duties.StartLeadingAsync(epoch, ct);
+        await _etcd.PutMemberAsync(Record(), lease, ct);
         if (await _etcd.GetSwitchoverAsync(ct) == _settings.Node) await _etcd.ClearSwitchoverAsync(_settings.Node, ct);
     }
 
@@ -89,7 +90,8 @@ public sealed partial class ClusterNode
     private async Task LeaveAsync()
     {
         await StepDownAsync("the node is stopping");
-        if (_lease is not { } lease) return;
+        var lease = Interlocked.Exchange(ref _lease, 0);
+        if (lease == 0) return;
         using var bound = new CancellationTokenSource(_settings.Tick);
         try
         {

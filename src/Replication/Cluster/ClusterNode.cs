@@ -27,7 +27,7 @@ public sealed partial class ClusterNode
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private TaskCompletionSource _nudge = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long? _lease;
+    private long _lease; // the lease this node holds, 0 while it has none
     private long _renewedAt;
     private long? _noLeaderSince;
     private long _handoverSince; // a timestamp, 0 when no handover is under way
@@ -75,6 +75,9 @@ public sealed partial class ClusterNode
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var watch = Task.Run(() => WatchAsync(cancellationToken), CancellationToken.None);
+        // The lease has a loop of its own, so that nothing the role takes (a slow etcd call, leading's first steps) can
+        // delay a renewal.
+        var lease = Task.Run(() => KeepLeaseAsync(cancellationToken), CancellationToken.None);
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -82,24 +85,18 @@ public sealed partial class ClusterNode
                 try
                 {
                     await TickAsync(cancellationToken);
-                    if (_etcdDown)
-                    {
-                        _etcdDown = false;
-                        LogEtcdBack(_logger);
-                    }
                 }
-                catch (Exception error) when (error is CoordinationException or LeaseNotFoundException && !cancellationToken.IsCancellationRequested)
+                catch (LeaseNotFoundException gone) when (!cancellationToken.IsCancellationRequested)
                 {
-                    if (error is LeaseNotFoundException) _lease = null;
-                    else if (!_etcdDown)
-                    {
-                        _etcdDown = true;
-                        LogEtcdDown(_logger, error.Message);
-                    }
-
-                    await StepDownIfLeaseMayBeGoneAsync();
+                    Interlocked.CompareExchange(ref _lease, 0, gone.LeaseId);
+                    await StepDownAsync("its lease expired");
+                }
+                catch (CoordinationException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // The lease's loop says when etcd goes and comes back; the role waits for the next tick.
                 }
 
+                await StepDownIfLeaseMayBeGoneAsync();
                 await NextTickAsync(cancellationToken);
             }
         }
@@ -110,39 +107,80 @@ public sealed partial class ClusterNode
         finally
         {
             await LeaveAsync();
+            foreach (var task in (Task[])[watch, lease])
+            {
+                try
+                {
+                    await task;
+                }
+                catch (OperationCanceledException)
+                {
+                    // stopped with the node
+                }
+            }
+        }
+    }
+
+    /// <summary>Grants a lease when there is none, renews it every tick, and says when etcd goes and comes back.</summary>
+    private async Task KeepLeaseAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var started = _time.GetTimestamp();
             try
             {
-                await watch;
+                var lease = Volatile.Read(ref _lease);
+                if (lease == 0)
+                {
+                    var grant = await _etcd.GrantLeaseAsync(_settings.Ttl, ct);
+                    Renewed(started);
+                    Volatile.Write(ref _lease, grant.Id);
+                    Nudge();
+                }
+                else if (await _etcd.KeepAliveOnceAsync(lease, ct))
+                {
+                    Renewed(started);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _renewalFailures);
+                    Interlocked.CompareExchange(ref _lease, 0, lease);
+                    Nudge(); // the role steps down now, not a tick later
+                    continue; // a new lease at once
+                }
+
+                if (_etcdDown)
+                {
+                    _etcdDown = false;
+                    LogEtcdBack(_logger);
+                }
             }
-            catch (OperationCanceledException)
+            catch (CoordinationException error) when (!ct.IsCancellationRequested)
             {
-                // stopped with the node
+                Interlocked.Increment(ref _renewalFailures);
+                if (!_etcdDown)
+                {
+                    _etcdDown = true;
+                    LogEtcdDown(_logger, error.Message);
+                }
+
+                Nudge();
             }
+
+            await Task.Delay(_settings.Tick, _time, ct);
         }
     }
 
     private async Task TickAsync(CancellationToken ct)
     {
-        var started = _time.GetTimestamp();
-        if (_lease is not { } lease)
+        var lease = Volatile.Read(ref _lease);
+        if (lease == 0)
         {
-            var grant = await _etcd.GrantLeaseAsync(_settings.Ttl, ct);
-            _lease = grant.Id;
-            Renewed(started);
-        }
-        else if (await _etcd.KeepAliveOnceAsync(lease, ct))
-        {
-            Renewed(started);
-        }
-        else
-        {
-            _lease = null;
-            Interlocked.Increment(ref _renewalFailures);
-            if (Role == ClusterRole.Primary) await StepDownAsync("its lease expired");
-            return; // a new lease on the next tick
+            await StepDownAsync("its lease expired");
+            return; // the lease's loop grants a new one
         }
 
-        await _etcd.PutMemberAsync(Record(), _lease!.Value, ct);
+        await _etcd.PutMemberAsync(Record(), lease, ct);
         var members = await _etcd.GetMembersAsync(ct);
         var leader = await _etcd.GetLeaderAsync(ct);
         Volatile.Write(ref _view, new ClusterView(leader, members));
@@ -150,19 +188,19 @@ public sealed partial class ClusterNode
 
         if (leader is null)
         {
-            if (Role == ClusterRole.Primary) await StepDownAsync("the leader key was deleted");
-            await MaybeCampaignAsync(members, ct);
+            await StepDownAsync("the leader key was deleted");
+            await MaybeCampaignAsync(members, lease, ct);
             return;
         }
 
         _noLeaderSince = null;
-        if (leader.Node == _settings.Node && leader.LeaseId == _lease)
+        if (leader.Node == _settings.Node && leader.LeaseId == lease)
         {
-            if (Role != ClusterRole.Primary) await LeadAsync(leader.Epoch, members, ct);
+            if (Role != ClusterRole.Primary) await LeadAsync(leader.Epoch, members, lease, ct);
             else _duties.StreamTo(members);
             await HandOverIfAskedAsync(leader, members, ct);
         }
-        else if (Role == ClusterRole.Primary)
+        else
         {
             await StepDownAsync($"{leader.Node} holds the leader key (epoch {leader.Epoch})");
         }
@@ -170,7 +208,7 @@ public sealed partial class ClusterNode
 
     /// <summary>Campaigns once the leader has been missing for a tick, if no live member is further ahead and no
     /// switchover names another node.</summary>
-    private async Task MaybeCampaignAsync(IReadOnlyList<ClusterMember> members, CancellationToken ct)
+    private async Task MaybeCampaignAsync(IReadOnlyList<ClusterMember> members, long lease, CancellationToken ct)
     {
         if (_noLeaderSince is not { } since)
         {
@@ -190,8 +228,8 @@ public sealed partial class ClusterNode
         if (await _etcd.GetSwitchoverAsync(ct) is { } target && target != _settings.Node && members.Any(m => m.Node == target))
             return; // the operator chose another node; it campaigns
 
-        if (await _etcd.CampaignAsync(_settings.Node, _lease!.Value, ct) is { } epoch)
-            await LeadAsync(epoch, members, ct);
+        if (await _etcd.CampaignAsync(_settings.Node, lease, ct) is { } epoch)
+            await LeadAsync(epoch, members, lease, ct);
     }
 
     private ClusterMember Record() => new(_settings.Node, _settings.Http, _settings.Replication, _broker.CommittedSequence,
@@ -203,16 +241,12 @@ public sealed partial class ClusterNode
         Interlocked.Increment(ref _renewals);
     }
 
-    /// <summary>With etcd out of reach, a primary steps down once its lease may have expired: another node may lead by
-    /// now, and this one's writes stopped being acknowledged a second before.</summary>
+    /// <summary>A primary whose lease has not been renewed for a whole ttl steps down: the lease may be gone, and another
+    /// node may lead by now (its writes stopped being acknowledged a second before).</summary>
     private async Task StepDownIfLeaseMayBeGoneAsync()
     {
-        Interlocked.Increment(ref _renewalFailures);
         if (Role == ClusterRole.Primary && _time.GetElapsedTime(Volatile.Read(ref _renewedAt)) >= _settings.Ttl)
-        {
-            _lease = null;
-            await StepDownAsync($"etcd has not renewed its lease for {_settings.Ttl.TotalSeconds:0} s");
-        }
+            await StepDownAsync($"its lease has not been renewed for {_settings.Ttl.TotalSeconds:0} s");
     }
 
     private async Task NextTickAsync(CancellationToken ct)
