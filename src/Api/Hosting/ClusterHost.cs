@@ -69,6 +69,8 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
     public Task StartLeadingAsync(long epoch, CancellationToken cancellationToken)
     {
         barrier.Restart();
+        // What the ring holds from following may belong to a suffix a truncation dropped since: tail only this leadership's.
+        retained.StartAfter(broker.CommittedSequence);
         // Not awaited: with ack = "replica" it waits for a replica, and the role's loop must go on meanwhile.
         _ = DeclareQueuesAsync();
         return Task.CompletedTask;

@@ -17,9 +17,8 @@ public sealed partial class ClusterNode
         Volatile.Write(ref _role, (int)ClusterRole.Primary);
         Interlocked.Increment(ref _roleChanges);
         LogLeading(_logger, epoch, begun?.Start ?? _broker.CommittedSequence + 1);
-        // Streams first: with ack = "replica" the first writes of the leadership wait for a replica.
-        _duties.StreamTo(members);
         await _duties.StartLeadingAsync(epoch, ct);
+        _duties.StreamTo(members);
         await _etcd.PutMemberAsync(Record(), lease, ct);
         if (await _etcd.GetSwitchoverAsync(ct) == _settings.Node) await _etcd.ClearSwitchoverAsync(_settings.Node, ct);
     }

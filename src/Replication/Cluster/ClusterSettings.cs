@@ -40,8 +40,8 @@ public sealed record ClusterView(LeaderInfo? Leader, IReadOnlyList<ClusterMember
 /// <summary>What being primary means beyond deciding events; the node's host supplies it.</summary>
 public interface ILeaderDuties
 {
-    /// <summary>This node now leads <paramref name="epoch"/> (its epoch is stored): record the declared queues, start
-    /// time-driven work.</summary>
+    /// <summary>This node now leads <paramref name="epoch"/> (its epoch is stored), and streams to the members right
+    /// after: record the declared queues without waiting for them (with ack = "replica" they wait for a replica).</summary>
     Task StartLeadingAsync(long epoch, CancellationToken cancellationToken);
 
     /// <summary>The live members, as last read (primary only): stream to each one but this node.</summary>

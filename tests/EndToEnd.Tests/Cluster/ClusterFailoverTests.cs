@@ -150,6 +150,20 @@ public sealed class ClusterFailoverTests
     }
 
     [Fact]
+    public async Task With_ack_replica_and_no_replica_a_write_fails_503_after_the_ttl_and_reads_go_on()
+    {
+        await using var cluster = await EtcdCluster.StartAsync(nodes: 1, ack: "replica");
+        var (alone, _) = await cluster.LeaderAsync(EtcdCluster.FailoverBound * 2);
+
+        using var write = await alone.Node.Http.PostAsync("/q", new StringContent("""{"body":"nobody to copy it"}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        Assert.Equal("Storage unavailable", (await write.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString());
+        using var read = await alone.Node.Http.GetAsync("/q/size", Ct);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
     public async Task Switchover_to_a_node_that_is_not_a_member_exits_2()
     {
         await using var cluster = await EtcdCluster.StartAsync(nodes: 1);
