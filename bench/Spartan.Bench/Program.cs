@@ -23,12 +23,13 @@ internal static class Program
     private static readonly string[] LongPollValued = ["--rounds", "--consumers", "--parked", "--json"];
     private static readonly string[] ReplicationValued = ["--messages", "--clients", "--modes", "--idle-samples", "--json"];
     private static readonly string[] ClientValued = ["--messages", "--producers", "--consumers", "--windows", "--modes", "--json"];
+    private static readonly string[] FailoverValued = ["--rounds", "--writers", "--ttl", "--ack", "--json"];
     private static readonly string[] DeleteQueueValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] SqsValued = ["--messages", "--clients", "--rounds", "--modes", "--json"];
     private static readonly string[] FloorValued = ["--spartan", "--floor", "--rounds", "--messages", "--clients", "--json"];
     private static readonly string Help = string.Join('\n',
         DurabilityCommand.Help, WorkloadsCommand.Help, AbCommand.Help, LongPollCommand.Help, ReplicationCommand.Help,
-        DeleteQueueCommand.Help, ClientCommand.Help, SqsCommand.Help, FloorCommand.Help);
+        DeleteQueueCommand.Help, ClientCommand.Help, SqsCommand.Help, FloorCommand.Help, FailoverCommand.Help);
 
     public static async Task<int> Main(string[] args)
     {
@@ -54,6 +55,7 @@ internal static class Program
                 "deletequeue" => Bind(args, DeleteQueueValued, [], DeleteQueueCommand.RunAsync, DeleteQueueCommand.HardLimit),
                 "sqs" => Bind(args, SqsValued, [], SqsCommand.RunAsync, SqsCommand.HardLimit),
                 "floor" => Bind(args, FloorValued, [], FloorCommand.RunAsync, FloorCommand.HardLimit),
+                "failover" => Bind(args, FailoverValued, [], FailoverCommand.RunAsync, FailoverCommand.HardLimit),
                 _ => throw new ArgumentException($"unknown command \"{args[0]}\""),
             };
         }

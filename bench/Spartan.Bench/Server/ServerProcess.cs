@@ -40,7 +40,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Spawns <c><paramref name="binary"/> <paramref name="command"/> --host 127.0.0.1:0</c> (<c>start</c> or
     /// <c>replica</c>) in <paramref name="folder"/> and waits for its HTTP address.</summary>
     public static async Task<(ServerProcess Server, Uri Address)> StartAsync(
-        string binary, string folder, string command, TimeSpan deadline, CancellationToken ct)
+        string binary, string folder, string command, TimeSpan deadline, CancellationToken ct, string host = "127.0.0.1:0")
     {
         if (!File.Exists(binary)) throw new InvalidOperationException($"{binary} is missing: build it (the bench references src/Api)");
         var info = new ProcessStartInfo(binary)
@@ -50,7 +50,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { command, "--host", "127.0.0.1:0" }) info.ArgumentList.Add(arg);
+        foreach (var arg in new[] { command, "--host", host }) info.ArgumentList.Add(arg);
         info.Environment.Remove("LOG_LEVEL");
 
         var started = Stopwatch.GetTimestamp();
