@@ -81,8 +81,12 @@ public static class ConfigChanges
         if (running.Tls != next.Tls) changed.Add("tls");
         if (running.Sqs != next.Sqs) changed.Add("sqs");
         if (!SameReplication(running.Replication, next.Replication)) changed.Add("replication");
+        if (!SameCluster(running.Cluster, next.Cluster)) changed.Add("cluster");
         return changed;
     }
+
+    private static bool SameCluster(ClusterConfig? a, ClusterConfig? b) =>
+        a is null || b is null ? a == b : a with { Etcd = b.Etcd } == b && a.Etcd.SequenceEqual(b.Etcd, StringComparer.Ordinal);
 
     private static bool SameSettings(IReadOnlyDictionary<string, QueueSettingsConfig> a, IReadOnlyDictionary<string, QueueSettingsConfig> b)
     {

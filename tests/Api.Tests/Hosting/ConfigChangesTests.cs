@@ -33,4 +33,24 @@ public sealed class ConfigChangesTests
 
         Assert.Equal(["sqs"], ConfigChanges.NeedingRestart(running, next));
     }
+
+    [Fact]
+    public void The_cluster_table_needs_a_restart_and_an_unchanged_one_does_not()
+    {
+        const string cluster = """
+            queues = ["q"]
+            [cluster]
+            name = "prod"
+            node = "a"
+            etcd = ["http://127.0.0.1:2379"]
+            advertise_http = "127.0.0.1:5680"
+            advertise_replication = "127.0.0.1:12345"
+            """;
+        var running = Parse(cluster);
+
+        Assert.Empty(ConfigChanges.NeedingRestart(running, Parse(cluster)));
+        Assert.Equal(["cluster"], ConfigChanges.NeedingRestart(running, Parse(cluster + "\nttl = 5\n")));
+        Assert.Equal(["cluster"], ConfigChanges.NeedingRestart(running,
+            Parse(cluster.Replace("http://127.0.0.1:2379", "http://10.0.0.1:2379", StringComparison.Ordinal))));
+    }
 }
