@@ -20,7 +20,8 @@ public sealed class ClusterNodeTests : IAsyncDisposable
     {
         var a = _kit.Start("a");
 
-        await _kit.AdvanceUntilAsync(() => a.Cluster.Role == ClusterRole.Primary, Ttl * 2, "a leads");
+        // The role first (so writes are taken), then the leader's duties.
+        await _kit.AdvanceUntilAsync(() => a.Cluster.Role == ClusterRole.Primary && a.Duties.Leaderships.Count == 1, Ttl * 2, "a leads");
 
         var leader = _kit.Etcd.Leader!;
         Assert.Equal("a", leader.Node);
@@ -52,7 +53,8 @@ public sealed class ClusterNodeTests : IAsyncDisposable
         var nodes = new[] { _kit.Start("a"), _kit.Start("b"), _kit.Start("c") };
 
         await _kit.AdvanceUntilAsync(() => nodes.Count(n => n.Cluster.Role == ClusterRole.Primary) == 1
-                                           && nodes.All(n => n.Cluster.View.Leader is not null && n.Cluster.View.Members.Count == 3),
+                                           && nodes.All(n => n.Cluster.View.Leader is not null && n.Cluster.View.Members.Count == 3)
+                                           && nodes.Any(n => n.Duties.StreamingTo.Count == 3),
             Ttl * 3, "one leader, seen by all");
 
         var leader = _kit.Etcd.Leader!;
@@ -73,8 +75,8 @@ public sealed class ClusterNodeTests : IAsyncDisposable
 
         // Fenced while still primary: its lease may not have expired yet, and it has not stepped down.
         Assert.Equal(ClusterRole.Primary, a.Cluster.Role);
-        await _kit.AdvanceUntilAsync(() => a.Cluster.Role == ClusterRole.Replica, Ttl, "a steps down");
-        Assert.True(a.Broker.Following);
+        // Writes are refused the moment it steps down; its loop follows right after.
+        await _kit.AdvanceUntilAsync(() => a.Cluster.Role == ClusterRole.Replica && a.Broker.Following, Ttl, "a steps down and follows");
         Assert.Equal(1, a.Duties.StepDowns);
     }
 
@@ -111,7 +113,7 @@ public sealed class ClusterNodeTests : IAsyncDisposable
         await _kit.AdvanceUntilAsync(() => b.Cluster.View.Members.Count == 2, Ttl, "b joined");
 
         _kit.Etcd.ExpireLease(_kit.Etcd.Leader!.LeaseId); // a froze past its ttl
-        await _kit.AdvanceUntilAsync(() => b.Cluster.Role == ClusterRole.Primary && a.Cluster.Role == ClusterRole.Replica,
+        await _kit.AdvanceUntilAsync(() => b.Cluster.Role == ClusterRole.Primary && a.Cluster.Role == ClusterRole.Replica && a.Broker.Following,
             Ttl + TimeSpan.FromSeconds(5), "b leads, a follows");
 
         Assert.Equal("b", _kit.Etcd.Leader!.Node);
@@ -133,10 +135,11 @@ public sealed class ClusterNodeTests : IAsyncDisposable
         Assert.Equal(ClusterRole.Primary, a.Cluster.Role); // b has not acknowledged everything yet
 
         lock (a.Duties.Acknowledged) a.Duties.Acknowledged["b"] = a.Broker.CommittedSequence;
-        await _kit.AdvanceUntilAsync(() => b.Cluster.Role == ClusterRole.Primary, Ttl * 2, "b leads");
+        // b clears the request once it leads.
+        await _kit.AdvanceUntilAsync(() => b.Cluster.Role == ClusterRole.Primary && _kit.Etcd.Switchover is null, Ttl * 2,
+            "b leads and the request is cleared");
 
         Assert.Equal(ClusterRole.Replica, a.Cluster.Role);
-        Assert.Null(_kit.Etcd.Switchover);
     }
 
     [Fact]
