@@ -50,6 +50,15 @@ public sealed class ClusterFailoverTests
 
         using var accepted = await leader.Node.Http.PostAsync("/q", new StringContent("""{"body":"to the primary"}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+
+        // Role and epoch are metrics too, on every node.
+        foreach (var member in cluster.Members)
+        {
+            var metrics = await member.Node.Http.GetStringAsync("/_/metrics", Ct);
+            Assert.Contains($"spartan_cluster_role {(member == leader ? 1 : 0)}\n", metrics, StringComparison.Ordinal);
+            Assert.Contains($"spartan_cluster_epoch {epoch}\n", metrics, StringComparison.Ordinal);
+            Assert.Contains("spartan_cluster_lease_renewals_total{result=\"ok\"}", metrics, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -56,4 +56,21 @@ public sealed class StaleEpochTests : IDisposable
         Assert.Equal(5, replicaNode.Broker.CommittedSequence);
         Assert.False(stale.Replicator.Progress.Connected);
     }
+
+    [Fact]
+    public async Task A_replica_refuses_a_primary_its_admission_check_names_stale_and_applies_nothing()
+    {
+        await using var node = TestNode.InMemory(_time, replica: false);
+        await node.PushAsync(3, "old");
+        await using var replicaNode = TestNode.InMemory(_time, replica: true);
+        await using var replica = new PipeReplica(_time, _first, replicaNode);
+        // As a cluster node sets it: etcd named epoch 9, and this primary's newest is older.
+        replica.Server.Admission = history => history.Latest?.Number < 9 ? $"a stale primary: its newest epoch is {history.Latest?.Number}" : null;
+
+        await using var stale = new PipePrimary(_time, _first, node);
+
+        await EventuallyAsync(() => replica.Log.Contains("refused primary test-primary: a stale primary: its newest epoch is 1"), () => replica.Log.Text);
+        Assert.Equal(0, replicaNode.Broker.CommittedSequence);
+        Assert.False(stale.Replicator.Progress.Connected);
+    }
 }
