@@ -148,7 +148,8 @@ public sealed partial class ReplicaServer(IReplicationListener listener, Replica
         }
         catch (Exception error) when (error is ProtocolException or FrameException or HandshakeRefusedException
                                           or TlsHandshakeException or AuthenticationException or IOException
-                                          or SocketException or OperationCanceledException or StorageUnavailableException)
+                                          or SocketException or OperationCanceledException or StorageUnavailableException
+                                          or NotPrimaryException) // a cluster node that now leads takes no stream
         {
             LogDropped(logger, remote, error.Message);
         }
