@@ -85,6 +85,14 @@ public sealed partial class Broker
         Add(new RecordPositionCommand(replica, sequence));
     }
 
+    /// <summary>Forgets the position of a replica this node no longer streams to (a cluster member that left), so the
+    /// log is not kept for it.</summary>
+    public void ForgetReplicaPosition(string replica)
+    {
+        if (_store.Positions is null) return;
+        Add(new RecordPositionCommand(replica, null));
+    }
+
     /// <summary>Ends reservations that ran out in every queue; returns how many events that took.</summary>
     public Task<int> TickAsync() => Submit(new MaintenanceCommand(collectGarbage: false));
 

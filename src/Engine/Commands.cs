@@ -223,9 +223,9 @@ internal sealed class ApplyReplicatedCommand(IReadOnlyList<SequencedEvent> event
     protected override ReplicatedOutcome Decide(QueueSet state, Instant now, List<QueueEvent> events) => _outcome;
 }
 
-/// <summary>Writes a replica's acknowledged position (a store write, so on the loop); decides no event. A refused write
-/// keeps the older position, which only makes compaction keep more.</summary>
-internal sealed class RecordPositionCommand(string replica, long sequence) : Command
+/// <summary>Writes a replica's acknowledged position, or with no sequence removes it (a store write, so on the loop);
+/// decides no event. A refused write keeps the older position, which only makes compaction keep more.</summary>
+internal sealed class RecordPositionCommand(string replica, long? sequence) : Command
 {
     public override bool Reads => true;
 
@@ -233,7 +233,8 @@ internal sealed class RecordPositionCommand(string replica, long sequence) : Com
     {
         try
         {
-            batch.Store.Positions?.Write(replica, sequence);
+            if (sequence is { } position) batch.Store.Positions?.Write(replica, position);
+            else batch.Store.Positions?.Remove(replica);
         }
         catch (StorageUnavailableException)
         {

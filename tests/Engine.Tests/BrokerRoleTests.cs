@@ -194,6 +194,42 @@ public sealed class BrokerRoleTests : IAsyncDisposable
         Assert.Throws<InvalidOperationException>(() => broker.SetCommitBarrier(new ManualBarrier()));
     }
 
+    [Fact]
+    public async Task A_replica_position_can_be_forgotten_so_the_log_is_not_kept_for_a_member_that_left()
+    {
+        var positions = new MemoryPositions();
+        var broker = Create(new EngineStore(_log, Positions: positions));
+        broker.Start();
+
+        broker.RecordReplicaPosition("127.0.0.1:1", 7);
+        broker.ForgetReplicaPosition("127.0.0.1:1");
+        await broker.CountAsync(Q); // after both, in order, on the loop
+
+        Assert.Empty(positions.Read());
+        Assert.Equal(["write 127.0.0.1:1 7", "remove 127.0.0.1:1"], positions.Calls);
+    }
+
+    private sealed class MemoryPositions : IReplicaPositions
+    {
+        private readonly Dictionary<string, long> _positions = [];
+
+        public List<string> Calls { get; } = [];
+
+        public IReadOnlyDictionary<string, long> Read() => new Dictionary<string, long>(_positions);
+
+        public void Write(string replica, long sequence)
+        {
+            Calls.Add($"write {replica} {sequence}");
+            _positions[replica] = sequence;
+        }
+
+        public void Remove(string replica)
+        {
+            Calls.Add($"remove {replica}");
+            _positions.Remove(replica);
+        }
+    }
+
     private sealed class ManualBarrier : ICommitBarrier
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -26,16 +26,7 @@ public static class ClusterCommand
 
     public static async Task<int> SwitchoverAsync(string configPath, string target, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        SpartanConfig config;
-        try
-        {
-            config = ConfigLoader.Load(configPath);
-        }
-        catch (ConfigException problem)
-        {
-            await error.WriteLineAsync(problem.Message);
-            return SpartanCli.Usage;
-        }
+        if (SpartanCli.LoadConfig(configPath, error) is not { } config) return SpartanCli.Usage;
 
         if (config.Cluster is not { } cluster)
         {

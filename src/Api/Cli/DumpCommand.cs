@@ -66,16 +66,7 @@ internal static partial class DumpCommand
             return SpartanCli.Usage;
         }
 
-        SpartanConfig config;
-        try
-        {
-            config = ConfigLoader.Load(request.ConfigPath);
-        }
-        catch (ConfigException problem)
-        {
-            error.WriteLine(problem.Message);
-            return SpartanCli.Usage;
-        }
+        if (SpartanCli.LoadConfig(request.ConfigPath, error) is not { } config) return SpartanCli.Usage;
 
         if (config.Persistence is not { } persistence)
         {

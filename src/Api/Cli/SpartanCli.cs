@@ -11,6 +11,21 @@ public static class SpartanCli
     public const int Failure = 1;
     public const int Usage = 2;
 
+    /// <summary>The configuration at <paramref name="path"/>, or null once its one-line problem is written to
+    /// <paramref name="error"/> (the caller exits 2).</summary>
+    internal static Configuration.SpartanConfig? LoadConfig(string path, TextWriter error)
+    {
+        try
+        {
+            return Configuration.ConfigLoader.Load(path);
+        }
+        catch (Configuration.ConfigException problem)
+        {
+            error.WriteLine(problem.Message);
+            return null;
+        }
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         var config = new Option<string>("--config")

@@ -23,16 +23,7 @@ public static partial class StartCommand
 
         // SIGHUP must never stop the node (SPEC §5), not even while it recovers; until it serves, one is only logged.
         using var hangup = new HangupSignal(error);
-        SpartanConfig config;
-        try
-        {
-            config = ConfigLoader.Load(configPath);
-        }
-        catch (ConfigException problem)
-        {
-            await error.WriteLineAsync(problem.Message);
-            return SpartanCli.Usage;
-        }
+        if (SpartanCli.LoadConfig(configPath, error) is not { } config) return SpartanCli.Usage;
 
         if (Refusal(config, replica) is { } refusal)
         {

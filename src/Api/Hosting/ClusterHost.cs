@@ -152,10 +152,13 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
         return new Link(member.Replication, replicator, stop, running);
     }
 
+    /// <summary>Stops a link; its stored position goes too, so the log is not kept for a member that left (a member
+    /// that comes back is streamed from where the handshake finds it).</summary>
     private void Stop(Link link)
     {
         link.Stop.Cancel();
         links.Remove(link.Replicator.Progress);
+        broker.ForgetReplicaPosition(link.Address);
     }
 
     private async Task Await(string name, Task? task)
