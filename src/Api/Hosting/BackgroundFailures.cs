@@ -24,6 +24,27 @@ public sealed partial class BackgroundFailures(NodeMetrics metrics, ILogger<Back
         LogQuiet(logger, job, error.Message);
     }
 
+    /// <summary>Waits up to 10 s for a background task that was told to stop: a task that takes longer is logged and left,
+    /// one that ends with an unexpected error is reported under <paramref name="job"/>.</summary>
+    public async Task AwaitStopAsync(string job, string task, Task running)
+    {
+        try
+        {
+            await running.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        }
+        catch (TimeoutException)
+        {
+            LogSlowStop(logger, task);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            Report(job, task, error);
+        }
+    }
+
+    [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "{Task} did not stop within 10 s; leaving it")]
+    private static partial void LogSlowStop(ILogger logger, string task);
+
     [LoggerMessage(EventId = 90, Level = LogLevel.Error, Message = "Background job {Job} failed: {What}: {Reason}")]
     private static partial void LogFailed(ILogger logger, string job, string what, string reason);
 

@@ -28,9 +28,6 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
 
     public string Name => "cluster";
 
-    /// <summary>The node's part in the cluster, once it runs.</summary>
-    public ClusterNode? Node { get; private set; }
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var cluster = config.Cluster!;
@@ -45,7 +42,6 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
             var settings = new ClusterSettings(cluster.Name, cluster.Node, cluster.Ttl, HttpAddress(cluster), replication);
             var node = new ClusterNode(settings, coordination.Etcd, broker, this, time, loggers.CreateLogger<ClusterNode>());
             server.Admission = history => Admit(node, history);
-            Node = node;
             coordination.Node = node;
             _cluster = Task.Run(() => node.RunAsync(_stopping.Token), CancellationToken.None);
         });
@@ -60,11 +56,8 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
         await Await("replica server", _replicaServer);
     }
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        coordination.Dispose();
-    }
+    // The etcd client is the container's (ClusterCoordination), disposed with it.
+    public void Dispose() => _stopping.Dispose();
 
     public Task StartLeadingAsync(long epoch, CancellationToken cancellationToken)
     {
@@ -161,22 +154,7 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
         broker.ForgetReplicaPosition(link.Address);
     }
 
-    private async Task Await(string name, Task? task)
-    {
-        if (task is null) return;
-        try
-        {
-            await task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-        }
-        catch (TimeoutException)
-        {
-            LogSlowStop(_logger, name);
-        }
-        catch (Exception error) when (error is not OperationCanceledException)
-        {
-            failures.Report("cluster", name, error);
-        }
-    }
+    private Task Await(string name, Task? task) => task is null ? Task.CompletedTask : failures.AwaitStopAsync("cluster", name, task);
 
     /// <summary>Refuses a stream while this node leads, or from a primary whose newest epoch is older than the one etcd
     /// last named: an old primary that has not noticed its lease ran out must not write here.</summary>
@@ -213,7 +191,4 @@ public sealed partial class ClusterHost(SpartanConfig config, Broker broker, Eng
 
     [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "The declared queues could not be recorded ({Reason}); the stored settings apply")]
     private static partial void LogNotDeclared(ILogger logger, string reason);
-
-    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "{Task} did not stop within 10 s; leaving it")]
-    private static partial void LogSlowStop(ILogger logger, string task);
 }

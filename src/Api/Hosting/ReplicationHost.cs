@@ -58,21 +58,7 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        foreach (var (name, task) in _running)
-        {
-            try
-            {
-                await task.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
-            }
-            catch (TimeoutException)
-            {
-                LogSlowStop(_logger, name);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                failures.Report("replication", name, error);
-            }
-        }
+        foreach (var (name, task) in _running) await failures.AwaitStopAsync("replication", name, task);
     }
 
     public void Dispose() => _stopping.Dispose();
@@ -93,9 +79,6 @@ public sealed partial class ReplicationHost(SpartanConfig config, Broker broker,
 
     [LoggerMessage(EventId = 63, Level = LogLevel.Information, Message = "Listening for the primary's replication stream on {Address}")]
     private static partial void LogListening(ILogger logger, string address);
-
-    [LoggerMessage(EventId = 55, Level = LogLevel.Warning, Message = "{Task} did not stop within 10 s; leaving it")]
-    private static partial void LogSlowStop(ILogger logger, string task);
 
     /// <summary>This node's <c>[replication.tls]</c> material, or null without one; throws
     /// <see cref="TlsFileException"/> naming a file that is missing or unusable.</summary>
