@@ -53,6 +53,34 @@ public sealed class ClusterEtcdOutageTests
     }
 
     [Fact]
+    public async Task A_node_that_starts_without_etcd_serves_reads_and_answers_writes_not_primary()
+    {
+        using var nobody = new ReservedPort(); // bound, never listening: connections to it are refused
+        await using var node = new ReplicationNode("n1");
+        node.WriteConfig($"""
+            queues = ["q"]
+            [cluster]
+            name = "e2e"
+            node = "n1"
+            etcd = ["http://127.0.0.1:{nobody.Port}"]
+            ttl = {EtcdCluster.TtlSeconds}
+            advertise_http = "127.0.0.1:0"
+            advertise_replication = "127.0.0.1:0"
+            """);
+
+        await node.StartAsync("start");
+
+        using var write = await node.Http.PostAsync("/q", new StringContent("""{"body":"no etcd"}"""), Ct);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, write.StatusCode);
+        Assert.Equal("Not primary", (await write.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("title").GetString());
+        Assert.False(write.Headers.Contains("Spartan-Leader"));
+        using var read = await node.Http.GetAsync("/q/size", Ct);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        // It keeps trying, and says so.
+        await ReplicationHelpers.WaitForLogAsync(node, "etcd is out of reach", EtcdCluster.Ttl * 2);
+    }
+
+    [Fact]
     public async Task A_cluster_node_refuses_to_run_as_spartan_replica()
     {
         await using var node = new ReplicationNode("n1");
